@@ -1,0 +1,31 @@
+using DrimCloud.Api.Infrastructure;
+using DrimCloud.Api.Tenants;
+using DrimCloud.Data;
+using DrimCloud.Storage;
+using Microsoft.AspNetCore.Authorization;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddProblemDetails();
+
+var dataDirectory = DataDirectory.Resolve(builder.Configuration);
+builder.Services.AddDrimCloudData(builder.Configuration);
+builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
+builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
+
+// No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
+builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+
+var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
+tenant.MapTenantEndpoints();
+
+app.Run();
