@@ -20,8 +20,10 @@ public static class JobStorageFactory
     public static Hangfire.JobStorage Create(IConfiguration configuration, string dataDirectory)
     {
         var configured = configuration["Jobs:Storage"];
-        var (databaseProvider, connectionString) = DataServiceCollectionExtensions.ResolveDatabase(configuration);
-        var storage = string.IsNullOrWhiteSpace(configured) ? databaseProvider.ToString() : configured.Trim();
+        var storage = string.IsNullOrWhiteSpace(configured)
+            ? DatabaseProviderNames.Parse(configuration["Database:Provider"]).ToString()
+            : configured.Trim();
+        string ServerConnectionString() => DataServiceCollectionExtensions.ResolveDatabase(configuration).ConnectionString;
         var poll = TimeSpan.FromSeconds(configuration.GetValue("Jobs:QueuePollSeconds", 1));
 
         if (storage.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -31,12 +33,12 @@ public static class JobStorageFactory
         }
         if (storage.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase))
         {
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, new PostgreSqlStorageOptions()),
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(ServerConnectionString(), new PostgreSqlStorageOptions()),
                 new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, SchemaName = "hangfire", QueuePollInterval = poll });
         }
         if (storage.Equals("SqlServer", StringComparison.OrdinalIgnoreCase))
         {
-            return new SqlServerStorage(connectionString, new SqlServerStorageOptions
+            return new SqlServerStorage(ServerConnectionString(), new SqlServerStorageOptions
             {
                 PrepareSchemaIfNecessary = true, SchemaName = "hangfire", QueuePollInterval = poll,
             });
