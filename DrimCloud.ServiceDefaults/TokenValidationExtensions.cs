@@ -18,6 +18,9 @@ public static class DrimCloudClaims
     public const string Role = "role";
     public const string OperatorRole = "platform-operator";
 
+    /// <summary>Administrators of their tenant: deletions, settings.</summary>
+    public const string TenantAdminRole = "tenant-admin";
+
     /// <summary>The resource (audience) of tokens for the DrimCloud API and worker.</summary>
     public const string ApiAudience = "drimcloud-api";
 

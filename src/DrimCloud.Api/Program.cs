@@ -1,3 +1,4 @@
+using DrimCloud.Api.DicomWeb;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
@@ -12,6 +13,7 @@ var dataDirectory = DataDirectory.Resolve(builder.Configuration);
 builder.Services.AddDrimCloudData(builder.Configuration);
 builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
 builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
+builder.Services.AddDicomWeb();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
@@ -27,5 +29,6 @@ app.MapDefaultEndpoints();
 
 var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
 tenant.MapTenantEndpoints();
+tenant.MapDicomWeb();
 
 app.Run();

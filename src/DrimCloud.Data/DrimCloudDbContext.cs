@@ -21,7 +21,7 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
     public Guid? CurrentTenantId => _tenant.TenantId;
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
-    public DbSet<ForwarderClient> Forwarders => Set<ForwarderClient>();
+    public DbSet<TenantClient> Clients => Set<TenantClient>();
     public DbSet<Patient> Patients => Set<Patient>();
     public DbSet<Study> Studies => Set<Study>();
     public DbSet<Series> Series => Set<Series>();

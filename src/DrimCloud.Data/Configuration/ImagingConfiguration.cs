@@ -23,6 +23,8 @@ internal sealed class StudyConfiguration : IEntityTypeConfiguration<Study>
         b.Property(s => s.ReferringPhysicianName).HasMaxLength(324);
         b.Property(s => s.PatientName).HasMaxLength(324);
         b.HasIndex(s => new { s.TenantId, s.PatientName });
+        b.Property(s => s.PatientNameSearch).HasMaxLength(324);
+        b.HasIndex(s => new { s.TenantId, s.PatientNameSearch });
         b.Property(s => s.DicomPatientId).HasMaxLength(64);
         b.HasIndex(s => new { s.TenantId, s.DicomPatientId });
         b.Property(s => s.PatientBirthDate).HasMaxLength(8);
@@ -44,6 +46,9 @@ internal sealed class SeriesConfiguration : IEntityTypeConfiguration<Series>
         b.Property(s => s.SeriesDescription).HasMaxLength(64);
         b.Property(s => s.BodyPartExamined).HasMaxLength(16);
         b.Property(s => s.SeriesDate).HasMaxLength(8);
+        b.Property(s => s.PerformedProcedureStepStartDate).HasMaxLength(8);
+        b.Property(s => s.PerformedProcedureStepStartTime).HasMaxLength(16);
+        b.Property(s => s.MetadataVersion).IsConcurrencyToken();
         b.HasOne(s => s.Study).WithMany(s => s.Series).HasForeignKey(s => s.StudyId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -58,7 +63,8 @@ internal sealed class InstanceConfiguration : IEntityTypeConfiguration<Instance>
         b.Property(i => i.SopClassUid).HasMaxLength(64).IsRequired();
         b.Property(i => i.TransferSyntaxUid).HasMaxLength(64).IsRequired();
         b.Property(i => i.Sha256).HasMaxLength(64).IsFixedLength().IsRequired();
-        b.Property(i => i.BlobKey).HasMaxLength(200).IsRequired();
+        b.Property(i => i.BlobKey).HasMaxLength(240).IsRequired();
+        b.HasIndex(i => new { i.SeriesId, i.InstanceNumber });
         b.HasOne(i => i.Series).WithMany(s => s.Instances).HasForeignKey(i => i.SeriesId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -16,15 +16,15 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
     }
 }
 
-internal sealed class ForwarderClientConfiguration : IEntityTypeConfiguration<ForwarderClient>
+internal sealed class TenantClientConfiguration : IEntityTypeConfiguration<TenantClient>
 {
-    public void Configure(EntityTypeBuilder<ForwarderClient> b)
+    public void Configure(EntityTypeBuilder<TenantClient> b)
     {
-        b.ToTable("Forwarders");
+        b.ToTable("TenantClients");
         b.Property(f => f.ClientId).HasMaxLength(100).IsRequired();
         b.HasIndex(f => f.ClientId).IsUnique();
         b.Property(f => f.DisplayName).HasMaxLength(200).IsRequired();
         b.HasIndex(f => f.TenantId);
-        b.HasOne(f => f.Tenant).WithMany(t => t.Forwarders).HasForeignKey(f => f.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(f => f.Tenant).WithMany(t => t.Clients).HasForeignKey(f => f.TenantId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -27,7 +27,12 @@ public sealed class TenantProvisioning(ITenantScopedDbContextFactory contexts, I
     }
 
     /// <summary>Registers a forwarder client bound to <paramref name="tenant"/>; returns false if it already existed.</summary>
-    public async Task<bool> EnsureForwarderClientAsync(Tenant tenant, string clientId, string secret, string displayName, CancellationToken cancellationToken = default)
+    public Task<bool> EnsureForwarderClientAsync(Tenant tenant, string clientId, string secret, string displayName, CancellationToken cancellationToken = default) =>
+        EnsureTenantClientAsync(tenant, clientId, secret, displayName, TenantClientKind.Forwarder, cancellationToken);
+
+    /// <summary>Registers a client of <paramref name="tenant"/> of the given kind; returns false if it already existed.</summary>
+    public async Task<bool> EnsureTenantClientAsync(Tenant tenant, string clientId, string secret, string displayName, TenantClientKind kind,
+        CancellationToken cancellationToken = default)
     {
         var created = false;
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is null)
@@ -49,9 +54,9 @@ public sealed class TenantProvisioning(ITenantScopedDbContextFactory contexts, I
         }
 
         await using var db = contexts.Create(tenant.Id);
-        if (!await db.Forwarders.IgnoreQueryFilters().AnyAsync(f => f.ClientId == clientId, cancellationToken))
+        if (!await db.Clients.IgnoreQueryFilters().AnyAsync(f => f.ClientId == clientId, cancellationToken))
         {
-            db.Forwarders.Add(new ForwarderClient { TenantId = tenant.Id, ClientId = clientId, DisplayName = displayName });
+            db.Clients.Add(new TenantClient { TenantId = tenant.Id, ClientId = clientId, DisplayName = displayName, Kind = kind });
             await db.SaveChangesAsync(cancellationToken);
             created = true;
         }

@@ -15,6 +15,18 @@ public sealed class Instance : ITenantOwned
     public required string SopClassUid { get; set; }
     public int? InstanceNumber { get; set; }
     public int? NumberOfFrames { get; set; }
+    public int? Rows { get; set; }
+    public int? Columns { get; set; }
+    public int? BitsAllocated { get; set; }
+
+    /// <summary>The instance's DICOM JSON metadata (bulk data as BulkDataURI templates), gzip-compressed, written at ingest.</summary>
+    public byte[]? MetadataGz { get; set; }
+
+    /// <summary>Where each frame's bytes are in the blob (DrimCloud.Dicom's FrameIndex format), written at ingest.</summary>
+    public byte[]? FrameIndex { get; set; }
+
+    /// <summary>Where each bulk data value named in the metadata is in the blob: JSON object path → [offset, length].</summary>
+    public string? BulkIndexJson { get; set; }
 
     /// <summary>Transfer syntax of the stored Part 10 file.</summary>
     public required string TransferSyntaxUid { get; set; }

@@ -14,7 +14,15 @@ public sealed class Series : ITenantOwned
     public string? SeriesDescription { get; set; }
     public string? BodyPartExamined { get; set; }
     public string? SeriesDate { get; set; }
+    public string? PerformedProcedureStepStartDate { get; set; }
+    public string? PerformedProcedureStepStartTime { get; set; }
     public int NumberOfInstances { get; set; }
+
+    /// <summary>Series-level attributes of the latest stored instance, as a DICOM JSON object (for QIDO includefield).</summary>
+    public string? SeriesAttributesJson { get; set; }
+
+    /// <summary>Bumped on every change to the series' instances: the ETag of its metadata.</summary>
+    public long MetadataVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 

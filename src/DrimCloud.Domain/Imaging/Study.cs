@@ -18,6 +18,9 @@ public sealed class Study : ITenantOwned
 
     // Patient attributes as the DICOM header carries them (the Patient row holds the qualified identity).
     public string? PatientName { get; set; }
+
+    /// <summary>Patient name folded for fuzzy matching: upper case, no accents, components separated by spaces.</summary>
+    public string? PatientNameSearch { get; set; }
     public string? DicomPatientId { get; set; }
     public string? PatientBirthDate { get; set; }
     public string? PatientSex { get; set; }
@@ -25,6 +28,9 @@ public sealed class Study : ITenantOwned
     /// <summary>Distinct modalities of the study's series, backslash-separated as in DICOM.</summary>
     public string? ModalitiesInStudy { get; set; }
     public int NumberOfSeries { get; set; }
+
+    /// <summary>Patient- and study-level attributes of the latest stored instance, as a DICOM JSON object (for QIDO includefield).</summary>
+    public string? StudyAttributesJson { get; set; }
     public int NumberOfInstances { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;

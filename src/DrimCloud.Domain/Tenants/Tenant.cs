@@ -18,7 +18,7 @@ public sealed class Tenant
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
-    public ICollection<ForwarderClient> Forwarders { get; } = [];
+    public ICollection<TenantClient> Clients { get; } = [];
 
     /// <summary>Slugs are lower-case ASCII letters, digits and hyphens, 2 to 40 characters, not starting or ending with a hyphen.</summary>
     public static bool IsValidSlug(string? slug) =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using DrimCloud.Data;
 using DrimCloud.Domain.Audit;
+using DrimCloud.Domain.Tenants;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -39,25 +40,33 @@ public static class TokenEndpoint
         identity.SetClaim(Claims.Subject, clientId);
         identity.SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken) ?? clientId);
 
-        // Forwarders are looked up across tenants: the client id is what tells us the tenant.
-        var forwarder = await db.Forwarders.IgnoreQueryFilters().Include(f => f.Tenant)
+        // Tenant clients are looked up across tenants: the client id is what tells us the tenant.
+        var client = await db.Clients.IgnoreQueryFilters().Include(f => f.Tenant)
             .SingleOrDefaultAsync(f => f.ClientId == clientId, cancellationToken);
         var log = loggers.CreateLogger("DrimCloud.Identity.Tokens");
-        if (forwarder is not null)
+        if (client is not null)
         {
-            if (!forwarder.Enabled || forwarder.Tenant is null)
+            if (!client.Enabled || client.Tenant is null)
             {
-                log.LogWarning("Refused a token to forwarder {ClientId}: it is disabled.", clientId);
-                return Forbid(Errors.InvalidClient, "This forwarder is disabled.");
+                log.LogWarning("Refused a token to client {ClientId}: it is disabled.", clientId);
+                return Forbid(Errors.InvalidClient, "This client is disabled.");
             }
-            identity.SetClaim(Microsoft.Extensions.Hosting.DrimCloudClaims.Tenant, forwarder.Tenant.Slug);
-            identity.SetClaim(Microsoft.Extensions.Hosting.DrimCloudClaims.ClientKind, "forwarder");
-            await AuditAsync(forwarder.TenantId, clientId, http, cancellationToken);
+            identity.SetClaim(DrimCloudClaims.Tenant, client.Tenant.Slug);
+            if (client.Kind == TenantClientKind.Administrator)
+            {
+                identity.SetClaim(DrimCloudClaims.ClientKind, "administrator");
+                identity.AddClaim(new Claim(Claims.Role, DrimCloudClaims.TenantAdminRole));
+            }
+            else
+            {
+                identity.SetClaim(DrimCloudClaims.ClientKind, "forwarder");
+            }
+            await AuditAsync(client.TenantId, clientId, client.Kind, http, cancellationToken);
         }
-        else if (await applications.HasPermissionAsync(application, Permissions.Prefixes.Scope + Microsoft.Extensions.Hosting.DrimCloudClaims.OperationsScope, cancellationToken))
+        else if (await applications.HasPermissionAsync(application, Permissions.Prefixes.Scope + DrimCloudClaims.OperationsScope, cancellationToken))
         {
-            identity.SetClaim(Microsoft.Extensions.Hosting.DrimCloudClaims.ClientKind, "operator");
-            identity.AddClaim(new Claim(Claims.Role, Microsoft.Extensions.Hosting.DrimCloudClaims.OperatorRole));
+            identity.SetClaim(DrimCloudClaims.ClientKind, "operator");
+            identity.AddClaim(new Claim(Claims.Role, DrimCloudClaims.OperatorRole));
         }
         else
         {
@@ -65,19 +74,19 @@ public static class TokenEndpoint
         }
 
         identity.SetScopes(request.GetScopes());
-        identity.SetResources(Microsoft.Extensions.Hosting.DrimCloudClaims.ApiAudience);
+        identity.SetResources(DrimCloudClaims.ApiAudience);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task AuditAsync(Guid tenantId, string clientId, HttpContext http, CancellationToken cancellationToken)
+    private static async Task AuditAsync(Guid tenantId, string clientId, TenantClientKind kind, HttpContext http, CancellationToken cancellationToken)
     {
         // The request's context is scoped to no tenant; the event goes through a context of the forwarder's tenant.
         await using var scoped = http.RequestServices.GetRequiredService<ITenantScopedDbContextFactory>().Create(tenantId);
         scoped.AuditEvents.Add(new AuditEvent
         {
             Actor = clientId,
-            ActorType = "forwarder",
+            ActorType = kind == TenantClientKind.Administrator ? "administrator" : "forwarder",
             Action = "token.issue",
             Outcome = AuditOutcome.Success,
             SourceAddress = http.Connection.RemoteIpAddress?.ToString(),

@@ -85,15 +85,33 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("BitsAllocated")
+                        .HasColumnType("integer");
+
                     b.Property<string>("BlobKey")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(240)
+                        .HasColumnType("character varying(240)");
+
+                    b.Property<string>("BulkIndexJson")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Columns")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("FrameIndex")
+                        .HasColumnType("bytea");
 
                     b.Property<int?>("InstanceNumber")
                         .HasColumnType("integer");
 
+                    b.Property<byte[]>("MetadataGz")
+                        .HasColumnType("bytea");
+
                     b.Property<int?>("NumberOfFrames")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Rows")
                         .HasColumnType("integer");
 
                     b.Property<Guid>("SeriesId")
@@ -131,7 +149,7 @@ namespace DrimCloud.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SeriesId");
+                    b.HasIndex("SeriesId", "InstanceNumber");
 
                     b.HasIndex("TenantId", "SopInstanceUid")
                         .IsUnique();
@@ -152,12 +170,27 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("MetadataVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Modality")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
                     b.Property<int>("NumberOfInstances")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PerformedProcedureStepStartDate")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("PerformedProcedureStepStartTime")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SeriesAttributesJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("SeriesDate")
                         .HasMaxLength(8)
@@ -229,6 +262,10 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                         .HasMaxLength(324)
                         .HasColumnType("character varying(324)");
 
+                    b.Property<string>("PatientNameSearch")
+                        .HasMaxLength(324)
+                        .HasColumnType("character varying(324)");
+
                     b.Property<string>("PatientSex")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
@@ -236,6 +273,9 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     b.Property<string>("ReferringPhysicianName")
                         .HasMaxLength(324)
                         .HasColumnType("character varying(324)");
+
+                    b.Property<string>("StudyAttributesJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("StudyDate")
                         .HasMaxLength(8)
@@ -273,6 +313,8 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     b.HasIndex("TenantId", "DicomPatientId");
 
                     b.HasIndex("TenantId", "PatientName");
+
+                    b.HasIndex("TenantId", "PatientNameSearch");
 
                     b.HasIndex("TenantId", "StudyDate");
 
@@ -342,44 +384,6 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     b.ToTable("Patients", (string)null);
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("DisplayName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ClientId")
-                        .IsUnique();
-
-                    b.HasIndex("TenantId");
-
-                    b.ToTable("Forwarders", (string)null);
-                });
-
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -412,6 +416,47 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("Tenants", (string)null);
+                });
+
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("TenantClients", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
@@ -669,10 +714,10 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
                 {
                     b.HasOne("DrimCloud.Domain.Tenants.Tenant", "Tenant")
-                        .WithMany("Forwarders")
+                        .WithMany("Clients")
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -721,7 +766,7 @@ namespace DrimCloud.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
-                    b.Navigation("Forwarders");
+                    b.Navigation("Clients");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -85,15 +85,33 @@ namespace DrimCloud.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int?>("BitsAllocated")
+                        .HasColumnType("int");
+
                     b.Property<string>("BlobKey")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasMaxLength(240)
+                        .HasColumnType("nvarchar(240)");
+
+                    b.Property<string>("BulkIndexJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int?>("Columns")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("FrameIndex")
+                        .HasColumnType("varbinary(max)");
 
                     b.Property<int?>("InstanceNumber")
                         .HasColumnType("int");
 
+                    b.Property<byte[]>("MetadataGz")
+                        .HasColumnType("varbinary(max)");
+
                     b.Property<int?>("NumberOfFrames")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("Rows")
                         .HasColumnType("int");
 
                     b.Property<Guid>("SeriesId")
@@ -131,7 +149,7 @@ namespace DrimCloud.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SeriesId");
+                    b.HasIndex("SeriesId", "InstanceNumber");
 
                     b.HasIndex("TenantId", "SopInstanceUid")
                         .IsUnique();
@@ -152,12 +170,27 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("MetadataVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Modality")
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
                     b.Property<int>("NumberOfInstances")
                         .HasColumnType("int");
+
+                    b.Property<string>("PerformedProcedureStepStartDate")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<string>("PerformedProcedureStepStartTime")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("SeriesAttributesJson")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("SeriesDate")
                         .HasMaxLength(8)
@@ -229,6 +262,10 @@ namespace DrimCloud.Data.Migrations.SqlServer
                         .HasMaxLength(324)
                         .HasColumnType("nvarchar(324)");
 
+                    b.Property<string>("PatientNameSearch")
+                        .HasMaxLength(324)
+                        .HasColumnType("nvarchar(324)");
+
                     b.Property<string>("PatientSex")
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
@@ -236,6 +273,9 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     b.Property<string>("ReferringPhysicianName")
                         .HasMaxLength(324)
                         .HasColumnType("nvarchar(324)");
+
+                    b.Property<string>("StudyAttributesJson")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("StudyDate")
                         .HasMaxLength(8)
@@ -273,6 +313,8 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "DicomPatientId");
 
                     b.HasIndex("TenantId", "PatientName");
+
+                    b.HasIndex("TenantId", "PatientNameSearch");
 
                     b.HasIndex("TenantId", "StudyDate");
 
@@ -342,44 +384,6 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     b.ToTable("Patients", (string)null);
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("DisplayName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("bit");
-
-                    b.Property<DateTimeOffset?>("LastSeenAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ClientId")
-                        .IsUnique();
-
-                    b.HasIndex("TenantId");
-
-                    b.ToTable("Forwarders", (string)null);
-                });
-
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -412,6 +416,47 @@ namespace DrimCloud.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("Tenants", (string)null);
+                });
+
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("TenantClients", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
@@ -672,10 +717,10 @@ namespace DrimCloud.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
                 {
                     b.HasOne("DrimCloud.Domain.Tenants.Tenant", "Tenant")
-                        .WithMany("Forwarders")
+                        .WithMany("Clients")
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -724,7 +769,7 @@ namespace DrimCloud.Data.Migrations.SqlServer
 
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
-                    b.Navigation("Forwarders");
+                    b.Navigation("Clients");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -78,15 +78,33 @@ namespace DrimCloud.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("BitsAllocated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BlobKey")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(240)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("BulkIndexJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Columns")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("FrameIndex")
+                        .HasColumnType("BLOB");
 
                     b.Property<int?>("InstanceNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("MetadataGz")
+                        .HasColumnType("BLOB");
+
                     b.Property<int?>("NumberOfFrames")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Rows")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SeriesId")
@@ -124,7 +142,7 @@ namespace DrimCloud.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SeriesId");
+                    b.HasIndex("SeriesId", "InstanceNumber");
 
                     b.HasIndex("TenantId", "SopInstanceUid")
                         .IsUnique();
@@ -145,12 +163,27 @@ namespace DrimCloud.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("MetadataVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Modality")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("NumberOfInstances")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PerformedProcedureStepStartDate")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PerformedProcedureStepStartTime")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SeriesAttributesJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SeriesDate")
                         .HasMaxLength(8)
@@ -222,12 +255,19 @@ namespace DrimCloud.Data.Migrations.Sqlite
                         .HasMaxLength(324)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PatientNameSearch")
+                        .HasMaxLength(324)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PatientSex")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReferringPhysicianName")
                         .HasMaxLength(324)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyAttributesJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StudyDate")
@@ -266,6 +306,8 @@ namespace DrimCloud.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "DicomPatientId");
 
                     b.HasIndex("TenantId", "PatientName");
+
+                    b.HasIndex("TenantId", "PatientNameSearch");
 
                     b.HasIndex("TenantId", "StudyDate");
 
@@ -335,44 +377,6 @@ namespace DrimCloud.Data.Migrations.Sqlite
                     b.ToTable("Patients", (string)null);
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DisplayName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastSeenAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ClientId")
-                        .IsUnique();
-
-                    b.HasIndex("TenantId");
-
-                    b.ToTable("Forwarders", (string)null);
-                });
-
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -405,6 +409,47 @@ namespace DrimCloud.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tenants", (string)null);
+                });
+
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("TenantClients", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
@@ -662,10 +707,10 @@ namespace DrimCloud.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("DrimCloud.Domain.Tenants.ForwarderClient", b =>
+            modelBuilder.Entity("DrimCloud.Domain.Tenants.TenantClient", b =>
                 {
                     b.HasOne("DrimCloud.Domain.Tenants.Tenant", "Tenant")
-                        .WithMany("Forwarders")
+                        .WithMany("Clients")
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -714,7 +759,7 @@ namespace DrimCloud.Data.Migrations.Sqlite
 
             modelBuilder.Entity("DrimCloud.Domain.Tenants.Tenant", b =>
                 {
-                    b.Navigation("Forwarders");
+                    b.Navigation("Clients");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -120,29 +120,6 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "Forwarders",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Forwarders", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Forwarders_Tenants_TenantId",
-                        column: x => x.TenantId,
-                        principalTable: "Tenants",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Patients",
                 columns: table => new
                 {
@@ -165,6 +142,30 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     table.PrimaryKey("PK_Patients", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Patients_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TenantClients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TenantClients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TenantClients_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -219,11 +220,13 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     StudyDescription = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ReferringPhysicianName = table.Column<string>(type: "character varying(324)", maxLength: 324, nullable: true),
                     PatientName = table.Column<string>(type: "character varying(324)", maxLength: 324, nullable: true),
+                    PatientNameSearch = table.Column<string>(type: "character varying(324)", maxLength: 324, nullable: true),
                     DicomPatientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     PatientBirthDate = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
                     PatientSex = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     ModalitiesInStudy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     NumberOfSeries = table.Column<int>(type: "integer", nullable: false),
+                    StudyAttributesJson = table.Column<string>(type: "text", nullable: true),
                     NumberOfInstances = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -258,7 +261,11 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     SeriesDescription = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     BodyPartExamined = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     SeriesDate = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    PerformedProcedureStepStartDate = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    PerformedProcedureStepStartTime = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     NumberOfInstances = table.Column<int>(type: "integer", nullable: false),
+                    SeriesAttributesJson = table.Column<string>(type: "text", nullable: true),
+                    MetadataVersion = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -283,10 +290,16 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                     SopClassUid = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     InstanceNumber = table.Column<int>(type: "integer", nullable: true),
                     NumberOfFrames = table.Column<int>(type: "integer", nullable: true),
+                    Rows = table.Column<int>(type: "integer", nullable: true),
+                    Columns = table.Column<int>(type: "integer", nullable: true),
+                    BitsAllocated = table.Column<int>(type: "integer", nullable: true),
+                    MetadataGz = table.Column<byte[]>(type: "bytea", nullable: true),
+                    FrameIndex = table.Column<byte[]>(type: "bytea", nullable: true),
+                    BulkIndexJson = table.Column<string>(type: "text", nullable: true),
                     TransferSyntaxUid = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     SizeBytes = table.Column<long>(type: "bigint", nullable: false),
                     Sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    BlobKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    BlobKey = table.Column<string>(type: "character varying(240)", maxLength: 240, nullable: false),
                     StoredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -306,20 +319,9 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                 columns: new[] { "TenantId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Forwarders_ClientId",
-                table: "Forwarders",
-                column: "ClientId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Forwarders_TenantId",
-                table: "Forwarders",
-                column: "TenantId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Instances_SeriesId",
+                name: "IX_Instances_SeriesId_InstanceNumber",
                 table: "Instances",
-                column: "SeriesId");
+                columns: new[] { "SeriesId", "InstanceNumber" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Instances_TenantId_SopInstanceUid",
@@ -402,6 +404,11 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                 columns: new[] { "TenantId", "PatientName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Studies_TenantId_PatientNameSearch",
+                table: "Studies",
+                columns: new[] { "TenantId", "PatientNameSearch" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Studies_TenantId_StudyDate",
                 table: "Studies",
                 columns: new[] { "TenantId", "StudyDate" });
@@ -411,6 +418,17 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                 table: "Studies",
                 columns: new[] { "TenantId", "StudyInstanceUid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TenantClients_ClientId",
+                table: "TenantClients",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TenantClients_TenantId",
+                table: "TenantClients",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -426,9 +444,6 @@ namespace DrimCloud.Data.Migrations.PostgreSql
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
-                name: "Forwarders");
-
-            migrationBuilder.DropTable(
                 name: "Instances");
 
             migrationBuilder.DropTable(
@@ -436,6 +451,9 @@ namespace DrimCloud.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "OpenIddictTokens");
+
+            migrationBuilder.DropTable(
+                name: "TenantClients");
 
             migrationBuilder.DropTable(
                 name: "Series");

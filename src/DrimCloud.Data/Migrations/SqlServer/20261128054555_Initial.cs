@@ -119,29 +119,6 @@ namespace DrimCloud.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "Forwarders",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClientId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Enabled = table.Column<bool>(type: "bit", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Forwarders", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Forwarders_Tenants_TenantId",
-                        column: x => x.TenantId,
-                        principalTable: "Tenants",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "Patients",
                 columns: table => new
                 {
@@ -164,6 +141,30 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     table.PrimaryKey("PK_Patients", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Patients_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TenantClients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ClientId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    Enabled = table.Column<bool>(type: "bit", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TenantClients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TenantClients_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -218,11 +219,13 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     StudyDescription = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     ReferringPhysicianName = table.Column<string>(type: "nvarchar(324)", maxLength: 324, nullable: true),
                     PatientName = table.Column<string>(type: "nvarchar(324)", maxLength: 324, nullable: true),
+                    PatientNameSearch = table.Column<string>(type: "nvarchar(324)", maxLength: 324, nullable: true),
                     DicomPatientId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     PatientBirthDate = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
                     PatientSex = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
                     ModalitiesInStudy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     NumberOfSeries = table.Column<int>(type: "int", nullable: false),
+                    StudyAttributesJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     NumberOfInstances = table.Column<int>(type: "int", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
@@ -257,7 +260,11 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     SeriesDescription = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     BodyPartExamined = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
                     SeriesDate = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
+                    PerformedProcedureStepStartDate = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
+                    PerformedProcedureStepStartTime = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
                     NumberOfInstances = table.Column<int>(type: "int", nullable: false),
+                    SeriesAttributesJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    MetadataVersion = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
@@ -282,10 +289,16 @@ namespace DrimCloud.Data.Migrations.SqlServer
                     SopClassUid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     InstanceNumber = table.Column<int>(type: "int", nullable: true),
                     NumberOfFrames = table.Column<int>(type: "int", nullable: true),
+                    Rows = table.Column<int>(type: "int", nullable: true),
+                    Columns = table.Column<int>(type: "int", nullable: true),
+                    BitsAllocated = table.Column<int>(type: "int", nullable: true),
+                    MetadataGz = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
+                    FrameIndex = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
+                    BulkIndexJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     TransferSyntaxUid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     SizeBytes = table.Column<long>(type: "bigint", nullable: false),
                     Sha256 = table.Column<string>(type: "nchar(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    BlobKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    BlobKey = table.Column<string>(type: "nvarchar(240)", maxLength: 240, nullable: false),
                     StoredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
@@ -305,20 +318,9 @@ namespace DrimCloud.Data.Migrations.SqlServer
                 columns: new[] { "TenantId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Forwarders_ClientId",
-                table: "Forwarders",
-                column: "ClientId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Forwarders_TenantId",
-                table: "Forwarders",
-                column: "TenantId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Instances_SeriesId",
+                name: "IX_Instances_SeriesId_InstanceNumber",
                 table: "Instances",
-                column: "SeriesId");
+                columns: new[] { "SeriesId", "InstanceNumber" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Instances_TenantId_SopInstanceUid",
@@ -404,6 +406,11 @@ namespace DrimCloud.Data.Migrations.SqlServer
                 columns: new[] { "TenantId", "PatientName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Studies_TenantId_PatientNameSearch",
+                table: "Studies",
+                columns: new[] { "TenantId", "PatientNameSearch" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Studies_TenantId_StudyDate",
                 table: "Studies",
                 columns: new[] { "TenantId", "StudyDate" });
@@ -413,6 +420,17 @@ namespace DrimCloud.Data.Migrations.SqlServer
                 table: "Studies",
                 columns: new[] { "TenantId", "StudyInstanceUid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TenantClients_ClientId",
+                table: "TenantClients",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TenantClients_TenantId",
+                table: "TenantClients",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -428,9 +446,6 @@ namespace DrimCloud.Data.Migrations.SqlServer
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
-                name: "Forwarders");
-
-            migrationBuilder.DropTable(
                 name: "Instances");
 
             migrationBuilder.DropTable(
@@ -438,6 +453,9 @@ namespace DrimCloud.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "OpenIddictTokens");
+
+            migrationBuilder.DropTable(
+                name: "TenantClients");
 
             migrationBuilder.DropTable(
                 name: "Series");

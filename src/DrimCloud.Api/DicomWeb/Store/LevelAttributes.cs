@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace DrimCloud.Api.DicomWeb.Store;
+
+/// <summary>
+/// Which attributes belong to the study level (patient + general study modules) and to the series level (general
+/// series module), so that QIDO can answer includefield at those levels from one stored instance's metadata.
+/// </summary>
+public static class LevelAttributes
+{
+    private static readonly HashSet<string> Study = new(StringComparer.Ordinal)
+    {
+        // Patient module
+        "00100010", "00100020", "00100021", "00100022", "00100024", "00100030", "00100032", "00100040", "00101000",
+        "00101001", "00101002", "00102160", "00104000", "00100050", "00101010", "00101020", "00101030", "00102180", "00102000",
+        "00080005",
+        // General study, patient study modules
+        "0020000D", "00080020", "00080030", "00080090", "00080096", "00200010", "00080050", "00080051", "00081030",
+        "00081032", "00081060", "00080080", "00080081", "00321032", "00321060", "00081110", "00400275",
+    };
+
+    private static readonly HashSet<string> Series = new(StringComparer.Ordinal)
+    {
+        "00080005", "00080060", "0020000E", "00200011", "00200060", "00080021", "00080031", "0008103E", "00081050",
+        "00081052", "00081070", "00180015", "00185100", "00400244", "00400245", "00400253", "00400254", "00400260",
+        "00081111", "00081090", "00080070", "00181030", "00200052",
+    };
+
+    /// <summary>Splits an instance's DICOM JSON object into its study-level and series-level attributes (two JSON objects).</summary>
+    public static (string Study, string Series) Split(ReadOnlySpan<byte> instanceJson)
+    {
+        var reader = new Utf8JsonReader(instanceJson);
+        using var document = JsonDocument.ParseValue(ref reader);
+        return (Filter(document.RootElement, Study), Filter(document.RootElement, Series));
+    }
+
+    private static string Filter(JsonElement root, HashSet<string> keep)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in root.EnumerateObject())
+            {
+                if (keep.Contains(property.Name)) property.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static bool IsStudyLevel(string tagKey) => Study.Contains(tagKey);
+
+    public static bool IsSeriesLevel(string tagKey) => Series.Contains(tagKey);
+}

@@ -1,0 +1,73 @@
+using DrimCloud.Api.DicomWeb.Common;
+using DrimCloud.Api.Infrastructure;
+using DrimCloud.Dicom.Multipart;
+using DrimCloud.Domain.Audit;
+
+namespace DrimCloud.Api.DicomWeb.Store;
+
+/// <summary>
+/// STOW-RS: <c>POST /studies</c> and <c>POST /studies/{study}</c> with <c>multipart/related; type="application/dicom"</c>.
+/// Parts are stored one after the other as they arrive, each streamed straight to storage.
+/// </summary>
+public static class StoreEndpoint
+{
+    public static async Task HandleAsync(HttpContext http, string? study, InstanceIngestor ingestor, AuditLog audit)
+    {
+        var cancellationToken = http.RequestAborted;
+        if (!MediaTypeValue.TryParse(http.Request.ContentType, out var contentType) || !contentType.IsMediaType(DicomWebMediaTypes.MultipartRelated))
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
+                "STOW-RS expects multipart/related; type=\"application/dicom\".");
+            return;
+        }
+        var type = contentType["type"];
+        if (type is not null && !string.Equals(type, DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase))
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
+                $"multipart/related type '{type}' is not supported: only application/dicom parts can be stored.");
+            return;
+        }
+
+        MultipartReader reader;
+        try
+        {
+            reader = MultipartReader.Create(http.Request.Body, http.Request.ContentType!);
+        }
+        catch (MultipartFormatException e)
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status400BadRequest, "Bad Request", e.Message);
+            return;
+        }
+
+        var tenant = http.Tenant();
+        var outcomes = new List<StoreOutcome>();
+        try
+        {
+            while (await reader.ReadNextPartAsync(cancellationToken) is { } part)
+            {
+                var partType = part.ContentType;
+                if (partType is not null && !partType.StartsWith(DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase))
+                {
+                    await part.Body.CopyToAsync(Stream.Null, cancellationToken);
+                    outcomes.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"Part of type '{partType}' is not application/dicom."));
+                    continue;
+                }
+                outcomes.Add(await ingestor.StoreAsync(tenant, part.Body, study, cancellationToken));
+            }
+        }
+        catch (MultipartFormatException e)
+        {
+            // A truncated or malformed body: what was complete is stored, the rest is reported.
+            outcomes.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"The request body is malformed: {e.Message}"));
+        }
+
+        var stored = outcomes.Count(o => o.Stored);
+        await audit.RecordAsync("instance.store", study ?? string.Join(',', outcomes.Where(o => o.Stored).Select(o => o.StudyInstanceUid).Distinct().Take(5)),
+            stored == outcomes.Count && stored > 0 ? AuditOutcome.Success : stored > 0 ? "partial" : AuditOutcome.Failed,
+            $"{stored} stored, {outcomes.Count - stored} failed");
+
+        http.Response.StatusCode = StoreResponseWriter.StatusCode(outcomes);
+        http.Response.ContentType = DicomWebMediaTypes.DicomJson;
+        await StoreResponseWriter.WriteAsync(http.Response.Body, outcomes, new DicomWebUrls(http.Request, tenant.Slug), study, cancellationToken);
+    }
+}
