@@ -18,7 +18,9 @@ builder.Services.AddDicomWeb();
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
 builder.Services.AddAuthorizationBuilder()
-    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+    .AddPolicy(DicomWebEndpoints.TenantAdministratorPolicy, p => p.RequireAuthenticatedUser()
+        .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.TenantAdminRole));
 
 var app = builder.Build();
 app.UseExceptionHandler();
