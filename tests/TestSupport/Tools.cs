@@ -5,10 +5,14 @@ namespace DrimCloud.Tests;
 /// <summary>Runs a real peer tool (DCMTK, Orthanc, node) with a timeout and returns its exit code and output.</summary>
 public static class Tools
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments) =>
-        await RunWithTimeoutAsync(TimeSpan.FromMinutes(2), null, program, arguments);
+    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    {
+        var (exit, stdout, stderr) = await RunWithTimeoutAsync(TimeSpan.FromMinutes(2), null, program, arguments);
+        return (exit, stdout + stderr);
+    }
 
-    public static async Task<(int ExitCode, string Output)> RunWithTimeoutAsync(TimeSpan timeout, IDictionary<string, string>? environment, string program, params string[] arguments)
+    /// <summary>Runs a tool; standard output and standard error are returned apart.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunWithTimeoutAsync(TimeSpan timeout, IDictionary<string, string>? environment, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -39,7 +43,7 @@ public static class Tools
                 process.Kill(entireProcessTree: true);
                 throw new TimeoutException($"{program} did not finish within {timeout.TotalSeconds} s.");
             }
-            return (process.ExitCode, await stdout + await stderr);
+            return (process.ExitCode, await stdout, await stderr);
         }
     }
 }
