@@ -12,7 +12,7 @@ internal sealed partial class DicomParser
 
     private Need StepBody()
     {
-        while (true)
+        while (_phase == Phase.Body)
         {
             ref var frame = ref _frames[_depth - 1];
             if (frame.End >= 0 && _offset >= frame.End)
@@ -39,6 +39,8 @@ internal sealed partial class DicomParser
                 return need;
             }
         }
+
+        return Need.Nothing;
     }
 
     /// <summary>Reads an item or sequence delimiter header (8 bytes). Returns false when more data is needed.</summary>
