@@ -117,6 +117,16 @@ public sealed class CharacterSetTests
     }
 
     [Fact]
+    public void Jis_x_0212_decodes_as_python_euc_jp_does()
+    {
+        // ESC $ ( D then 0x30 0x21 / 0x30 0x29: JIS X 0212 row 16; Python's euc_jp (with JIS X 0212) reads 丂 and 丨.
+        byte[] bytes = [0x1B, 0x24, 0x28, 0x44, 0x30, 0x21, 0x30, 0x29, 0x1B, 0x28, 0x42];
+        var charset = DicomCharacterSet.FromSpecificCharacterSet("\\ISO 2022 IR 159");
+        Assert.Equal("丂丨", charset.Decode(bytes, DicomVR.LO));
+        Assert.Equal(bytes, charset.Encode("丂丨", DicomVR.LO));
+    }
+
+    [Fact]
     public void Japanese_escape_sequences_match_the_standard_example()
     {
         // PS3.5 H.3.1: "Yamada^Tarou=山田^太郎=やまだ^たろう" with \ISO 2022 IR 87.
