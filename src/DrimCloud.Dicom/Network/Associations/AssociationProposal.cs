@@ -30,6 +30,25 @@ public sealed class AssociationProposal
         return this;
     }
 
+    /// <summary>
+    /// Proposes what it takes to send these instances unchanged: one context per distinct SOP class and transfer
+    /// syntax. Returns the instances that did not fit in the 128 contexts (send them on another association).
+    /// </summary>
+    public IReadOnlyList<DicomStoreItem> AddStorage(IEnumerable<DicomStoreItem> items)
+    {
+        var leftOver = new List<DicomStoreItem>();
+        foreach (var item in items)
+        {
+            if (Contains(item.SopClassUid, item.TransferSyntaxUid))
+                continue;
+            if (IsFull)
+                leftOver.Add(item);
+            else
+                Add(item.SopClassUid, item.TransferSyntaxUid);
+        }
+        return leftOver;
+    }
+
     /// <summary>Proposes Verification with the uncompressed syntaxes.</summary>
     public AssociationProposal AddVerification() =>
         Add(WellKnownUids.Verification, KnownTransferSyntaxes.ExplicitVRLittleEndian, KnownTransferSyntaxes.ImplicitVRLittleEndian);

@@ -18,6 +18,8 @@ internal sealed class IncomingDataSetStream : Stream
         _context = context;
     }
 
+    internal DicomConnection Connection => _inbound.Connection;
+
     /// <summary>True once the last fragment has been read entirely.</summary>
     public bool IsComplete { get; private set; }
 
@@ -43,7 +45,10 @@ internal sealed class IncomingDataSetStream : Stream
             return 0;
         try
         {
-            return await ReadCoreAsync(buffer, cancellationToken);
+            var read = await ReadCoreAsync(buffer, cancellationToken);
+            var connection = _inbound.Connection;
+            connection.Watchdog.ArmHandler(connection.Timeouts.Dimse); // the consumer is making progress
+            return read;
         }
         catch (Exception e) when (e is DicomNetworkException or OperationCanceledException)
         {

@@ -169,7 +169,7 @@ public sealed partial class DicomClientAssociation
                 MessageId = command.MessageId ?? 0,
                 Priority = command.Priority ?? DimsePriority.Medium,
             };
-            outcome = await DicomServerAssociation.InvokeStorageAsync(handler, request, dataSet, CancellationToken.None);
+            outcome = await DicomServerAssociation.InvokeStorageAsync(handler, request, dataSet, Connection.ClosedToken);
         }
         var response = DimseCommand.ResponseTo(command, outcome.Status);
         response.ErrorComment = outcome.Status.IsSuccess ? null : outcome.TrimmedComment;

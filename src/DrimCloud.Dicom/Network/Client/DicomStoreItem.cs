@@ -28,24 +28,41 @@ public sealed class DicomStoreItem
     public string? SourcePath { get; }
 
     /// <summary>
-    /// Describes a Part 10 file from its meta information (read now); the dataset bytes are streamed from the
-    /// file when sent, exactly as stored.
+    /// Describes a DICOM file from its header (read now by the core reader, which stops right after the SOP
+    /// Instance UID); the dataset bytes are streamed from the file when sent, exactly as stored. The SOP class and
+    /// instance come from the dataset (0008,0016/0018), as DCMTK does, falling back to the file meta information;
+    /// files without meta information are read as the core reads them.
     /// </summary>
-    /// <exception cref="InvalidDataException">Not a Part 10 file, or its meta information is incomplete.</exception>
+    /// <exception cref="InvalidDataException">Not readable as DICOM, or without SOP class or instance UID.</exception>
     public static DicomStoreItem FromFile(string path)
     {
-        Part10Header header;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
-            header = Part10Header.TryRead(stream) ?? throw new InvalidDataException($"{path}: not a DICOM Part 10 file (no preamble and DICM prefix).");
-        return new DicomStoreItem(header.SopClassUid, header.SopInstanceUid, header.TransferSyntaxUid, path, _ =>
+        string? sopClass, sopInstance;
+        string transferSyntax;
+        long datasetOffset;
+        try
+        {
+            using var file = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = new DicomTag(0x0008, 0x0019) });
+            sopClass = NonEmpty(file.Dataset.GetUid(DicomTags.SOPClassUID)) ?? NonEmpty(file.Meta.GetUid(new DicomTag(0x0002, 0x0002)));
+            sopInstance = NonEmpty(file.Dataset.GetUid(DicomTags.SOPInstanceUID)) ?? NonEmpty(file.Meta.GetUid(new DicomTag(0x0002, 0x0003)));
+            transferSyntax = file.TransferSyntax.Uid;
+            datasetOffset = file.DatasetOffset;
+        }
+        catch (DicomFormatException e)
+        {
+            throw new InvalidDataException($"{path}: not readable as DICOM ({e.Message}).", e);
+        }
+        if (sopClass is null || sopInstance is null)
+            throw new InvalidDataException($"{path}: no SOP Class UID or SOP Instance UID, not a storable instance.");
+
+        return new DicomStoreItem(sopClass, sopInstance, transferSyntax, path, _ =>
         {
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
             try
             {
-                var length = stream.Length - header.DatasetOffset;
+                var length = stream.Length - datasetOffset;
                 if (length < 0)
                     throw new InvalidDataException($"{path}: the file changed since it was read.");
-                stream.Position = header.DatasetOffset;
+                stream.Position = datasetOffset;
                 return ValueTask.FromResult<(Stream, long?)>((stream, length));
             }
             catch
@@ -55,6 +72,8 @@ public sealed class DicomStoreItem
             }
         });
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.TrimEnd('\0', ' ');
 
     /// <summary>
     /// An instance whose encoded dataset comes from a stream opened on demand (e.g. a blob). When

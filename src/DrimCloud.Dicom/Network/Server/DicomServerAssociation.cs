@@ -232,6 +232,8 @@ public sealed partial class DicomServerAssociation : DicomAssociation
     internal static async Task<DimseOutcome> InvokeStorageAsync(IDicomStorageHandler storage, DicomStoreRequest request, IncomingDataSetStream dataSet, CancellationToken cancellationToken)
     {
         DimseOutcome outcome;
+        var connection = dataSet.Connection;
+        connection.Watchdog.ArmHandler(connection.Timeouts.Dimse);
         try
         {
             outcome = await storage.StoreAsync(request, dataSet, cancellationToken);
@@ -239,6 +241,10 @@ public sealed partial class DicomServerAssociation : DicomAssociation
         catch (Exception e) when (dataSet.Fault is null && e is not OperationCanceledException)
         {
             outcome = new DimseOutcome(e is IOException or UnauthorizedAccessException ? DimseStatus.OutOfResources : DimseStatus.CannotUnderstand, e.Message);
+        }
+        finally
+        {
+            connection.Watchdog.DisarmHandler();
         }
         if (dataSet.Fault is { } fault)
             throw fault;

@@ -46,9 +46,10 @@ public sealed class DicomFolderStorageHandler : IDicomStorageHandler
 
     public async ValueTask<DimseOutcome> StoreAsync(DicomStoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {
-        // The UID becomes a file name: anything but a valid UID (e.g. "../x") is refused.
-        if (DicomUid.Validate(request.SopInstanceUid) is { } invalid)
-            return new DimseOutcome(DimseStatus.CannotUnderstand, $"Invalid SOP Instance UID: {invalid}");
+        // The UID becomes a file name: only digits and dots (so never "../x" or "/etc"). Real instances break the
+        // finer UID rules (leading zeros, over-long UIDs), and peers store them anyway, so those are accepted.
+        if (!IsSafeFileName(request.SopInstanceUid))
+            return new DimseOutcome(DimseStatus.CannotUnderstand, "SOP Instance UID is not digits and dots");
 
         var finalPath = PathFor(request.SopInstanceUid);
         var tempPath = Path.Combine(_incoming, Guid.NewGuid().ToString("N") + ".part");
@@ -82,6 +83,9 @@ public sealed class DicomFolderStorageHandler : IDicomStorageHandler
             throw;
         }
     }
+
+    private static bool IsSafeFileName(string uid) =>
+        uid.Length is > 0 and <= 128 && uid[0] != '.' && uid.All(c => char.IsAsciiDigit(c) || c == '.');
 
     private static void TryDelete(string path)
     {

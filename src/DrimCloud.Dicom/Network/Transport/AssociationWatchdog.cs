@@ -14,6 +14,7 @@ internal sealed class AssociationWatchdog : IDisposable
     private readonly Action<DicomNetworkTimeoutException> _onExpired;
     private long _readDeadline = Disarmed;
     private long _writeDeadline = Disarmed;
+    private long _handlerDeadline = Disarmed;
     private DicomTimeoutKind _readKind;
     private TimeSpan _readTimeout;
     private TimeSpan _writeTimeout;
@@ -81,12 +82,27 @@ internal sealed class AssociationWatchdog : IDisposable
 
     public void DisarmWrite() => Volatile.Write(ref _writeDeadline, Disarmed);
 
+    /// <summary>
+    /// Deadline for local work done on the association's behalf (a storage handler): refreshed as the handler
+    /// reads its dataset, so only a handler that stops making progress for the DIMSE timeout trips it. While a
+    /// handler runs nothing reads the socket, so without this a stuck handler would hold the association forever.
+    /// </summary>
+    public void ArmHandler(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+            return;
+        _writeTimeout = timeout;
+        Volatile.Write(ref _handlerDeadline, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+    }
+
+    public void DisarmHandler() => Volatile.Write(ref _handlerDeadline, Disarmed);
+
     private void Check()
     {
         var now = Environment.TickCount64;
         if (now >= Volatile.Read(ref _readDeadline))
             Fire(new DicomNetworkTimeoutException(_readKind, _readTimeout));
-        else if (now >= Volatile.Read(ref _writeDeadline))
+        else if (now >= Volatile.Read(ref _writeDeadline) || now >= Volatile.Read(ref _handlerDeadline))
             Fire(new DicomNetworkTimeoutException(DicomTimeoutKind.Dimse, _writeTimeout));
     }
 
