@@ -147,12 +147,15 @@ public sealed partial class DicomServerAssociation
         var status = cancelled ? DimseStatus.Cancel
             : counts.Failed > 0 || counts.Warning > 0 ? DimseStatus.SubOperationsCompleteWithFailures
             : DimseStatus.Success;
-        var response = counts.Apply(DimseCommand.ResponseTo(command, status, hasDataSet: counts.FailedUids.Count > 0));
+        // The Failed SOP Instance UID List goes with a C-MOVE final response only: DCMTK's getscu does not read a
+        // C-GET final response's identifier and then fails its release on the unread PDV.
+        var withFailedList = isMove && counts.FailedUids.Count > 0;
+        var response = counts.Apply(DimseCommand.ResponseTo(command, status, hasDataSet: withFailedList));
         if (!cancelled)
             response.NumberOfRemainingSuboperations = null; // only pending and cancel responses carry it
         if (sender?.ConnectFailure is { } connectFailure)
             response.ErrorComment = Trim(connectFailure);
-        return (response, counts.FailedUids.Count > 0 ? FailedUidList(counts.FailedUids, context.TransferSyntax) : null);
+        return (response, withFailedList ? FailedUidList(counts.FailedUids, context.TransferSyntax) : null);
     }
 
     /// <summary>C-GET sub-operation: a C-STORE to the requestor on this association, on a context where it accepted the SCP role.</summary>

@@ -102,7 +102,10 @@ internal sealed class ServerNegotiator(DicomListenerOptions options)
             return options.AcceptVerification ? QueryRetrieveSet : null;
         if (WellKnownUids.IsFind(abstractSyntax) || WellKnownUids.IsMove(abstractSyntax) || WellKnownUids.IsGet(abstractSyntax))
             return options.QueryRetrieve is not null ? QueryRetrieveSet : null;
-        if (options.Storage is not null && (StorageSopClasses.IsStorage(abstractSyntax) || options.AcceptUnknownSopClassesForStorage))
+        // Storage contexts serve incoming C-STORE (with a storage handler) and the C-STORE sub-operations we send
+        // back during a C-GET (with a Query/Retrieve handler).
+        if ((options.Storage is not null || options.QueryRetrieve is not null)
+            && (StorageSopClasses.IsStorage(abstractSyntax) || options.AcceptUnknownSopClassesForStorage))
             return _storageSyntaxes;
         return null;
     }

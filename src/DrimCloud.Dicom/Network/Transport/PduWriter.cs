@@ -41,7 +41,8 @@ internal sealed class PduWriter
         effective = Math.Max(effective, 64u); // a peer announcing less than this cannot be served meaningfully
         // One spare byte: stream sources read one byte ahead to know whether a fragment is the last.
         _pdu = new byte[PduHeaderLength + effective + 1];
-        _maxPdvData = (int)effective - PdvHeaderLength;
+        // Fragments other than the last stay even, since DCMTK refuses odd ones (see WriteFromStreamAsync).
+        _maxPdvData = ((int)effective - PdvHeaderLength) & ~1;
     }
 
     public async Task WriteControlPduAsync(byte[] pdu, CancellationToken cancellationToken)
@@ -93,8 +94,19 @@ internal sealed class PduWriter
     /// <summary>
     /// Streams a dataset: exactly <paramref name="length"/> bytes when known (a shorter source is an error,
     /// since a truncated dataset must never be sent as complete), otherwise everything to the end of the stream.
+    /// A dataset of odd length (legitimately only a deflated one: a deflate bit stream has any length) gets one
+    /// trailing NUL so that every PDV is even: DCMTK aborts on an odd fragment, and a NUL after the end of a deflate
+    /// stream is ignored by inflaters.
     /// </summary>
     internal async Task WriteFromStreamAsync(byte contextId, Stream source, long? length, CancellationToken cancellationToken)
+    {
+        if (length is { } odd && (odd & 1) == 1)
+            source = new PaddedStream(source, odd);
+        long? evenLength = length is { } known ? (known + 1) & ~1L : null;
+        await WriteFragmentsFromStreamAsync(contextId, source, evenLength, cancellationToken);
+    }
+
+    private async Task WriteFragmentsFromStreamAsync(byte contextId, Stream source, long? length, CancellationToken cancellationToken)
     {
         const int dataStart = PduHeaderLength + PdvHeaderLength;
         var remaining = length ?? long.MaxValue;
@@ -131,9 +143,48 @@ internal sealed class PduWriter
                 carried = 1;
                 continue;
             }
+            if ((filled & 1) == 1)
+                _pdu[dataStart + filled++] = 0; // the spare byte of the buffer takes the padding
             await WritePdvAsync(contextId, filled, isCommand: false, isLast: true, cancellationToken);
             return;
         }
+    }
+
+    /// <summary>A source of known odd length followed by one NUL byte.</summary>
+    private sealed class PaddedStream(Stream inner, long innerLength) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => innerLength + 1;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (buffer.IsEmpty || _position > innerLength)
+                return 0;
+            if (_position == innerLength)
+            {
+                buffer.Span[0] = 0;
+                _position++;
+                return 1;
+            }
+            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, innerLength - _position)], cancellationToken);
+            _position += read;
+            return read;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private async Task WritePdvAsync(byte contextId, int dataLength, bool isCommand, bool isLast, CancellationToken cancellationToken)
