@@ -13,7 +13,7 @@ public readonly record struct DicomDictionaryEntry(DicomTag Tag, string Keyword,
 public static class DicomDictionary
 {
     private static FrozenDictionary<string, int>? s_byKeyword;
-    private static Dictionary<uint, ushort>? s_vrByTag;
+    private static Dictionary<uint, uint>? s_vrByTag;
 
     /// <summary>Looks up a tag, including repeating groups such as (60xx,3000) and the generic rules for private creators and group lengths.</summary>
     public static bool TryGetEntry(DicomTag tag, out DicomDictionaryEntry entry)
@@ -42,14 +42,19 @@ public static class DicomDictionary
     }
 
     /// <summary>The VR the dictionary gives a tag (first alternative when there are several), or UN when unknown.</summary>
-    public static DicomVR GetVR(DicomTag tag)
+    public static DicomVR GetVR(DicomTag tag) => GetVRs(tag, out _);
+
+    /// <summary>The VR the dictionary gives a tag and its alternative (NO when there is none), e.g. US and SS for "US or SS".</summary>
+    public static DicomVR GetVRs(DicomTag tag, out DicomVR alternative)
     {
         var cache = s_vrByTag ??= BuildVrCache();
-        if (cache.TryGetValue(tag.Value, out var code))
+        if (cache.TryGetValue(tag.Value, out var codes))
         {
-            return new DicomVR(code);
+            alternative = new DicomVR((ushort)(codes >> 16));
+            return new DicomVR((ushort)codes);
         }
 
+        alternative = DicomVR.NO;
         return SlowVR(tag);
     }
 
@@ -145,14 +150,15 @@ public static class DicomDictionary
         return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static Dictionary<uint, ushort> BuildVrCache()
+    private static Dictionary<uint, uint> BuildVrCache()
     {
         var tags = DicomDictionaryData.Tags;
         var vrs = DicomDictionaryData.Vrs;
-        var map = new Dictionary<uint, ushort>(tags.Length);
+        var alternatives = DicomDictionaryData.AlternativeVrs;
+        var map = new Dictionary<uint, uint>(tags.Length);
         for (var i = 0; i < tags.Length; i++)
         {
-            map[tags[i]] = vrs[i];
+            map[tags[i]] = vrs[i] | ((uint)alternatives[i] << 16);
         }
 
         return map;

@@ -12,7 +12,7 @@ internal sealed partial class DicomParser
 
     private Need StepBody()
     {
-        while (true)
+        while (_phase == Phase.Body)
         {
             ref var frame = ref _frames[_depth - 1];
             if (frame.End >= 0 && _offset >= frame.End)
@@ -39,6 +39,8 @@ internal sealed partial class DicomParser
                 return need;
             }
         }
+
+        return Need.Nothing;
     }
 
     /// <summary>Reads an item or sequence delimiter header (8 bytes). Returns false when more data is needed.</summary>
@@ -194,7 +196,12 @@ internal sealed partial class DicomParser
         {
             length = ByteOrder.U32(span[4..], frame.BigEndian);
             header = 8;
-            vrCode = DicomDictionary.GetVR(new DicomTag(tag)).Code;
+            vrCode = DicomDictionary.GetVRs(new DicomTag(tag), out var alternative).Code;
+            if (alternative == DicomVR.SS && vrCode == DicomVR.US.Code && IsSignedPixelData(frame.Dataset))
+            {
+                // "US or SS" attributes (smallest/largest pixel value, padding value…) follow Pixel Representation.
+                vrCode = DicomVR.SS.Code;
+            }
         }
         else
         {
@@ -304,6 +311,20 @@ internal sealed partial class DicomParser
             _ => EntryFlags.None,
         };
         return placement == Placement.Skip ? Need.Skip : Need.Nothing;
+    }
+
+    /// <summary>Pixel Representation (0028,0103) = 1 in the dataset or the nearest enclosing one that has it.</summary>
+    private static bool IsSignedPixelData(DicomDataset dataset)
+    {
+        for (DicomDataset? d = dataset; d is not null; d = d.Parent)
+        {
+            if (d.TryGetInt64(new DicomTag(0x00280103), 0, out var representation))
+            {
+                return representation == 1;
+            }
+        }
+
+        return false;
     }
 
     private enum Placement

@@ -165,7 +165,7 @@ public sealed class DicomCharacterSet
                 continue;
             }
 
-            if (IsResetDelimiter(b, personName))
+            if (!g0.IsMultiByte && IsResetDelimiter(b, personName))
             {
                 output.Append((char)b);
                 g0 = _initialG0;
@@ -177,7 +177,7 @@ public sealed class DicomCharacterSet
             // A run of bytes in the same half (G0 below 0x80, G1 above) decodes with the set designated there.
             var high = b >= 0x80;
             var start = i;
-            while (i < bytes.Length && bytes[i] != 0x1B && (bytes[i] >= 0x80) == high && !IsResetDelimiter(bytes[i], personName))
+            while (i < bytes.Length && bytes[i] != 0x1B && (bytes[i] >= 0x80) == high && (high || g0.IsMultiByte || !IsResetDelimiter(bytes[i], personName)))
             {
                 i++;
             }
