@@ -6,7 +6,9 @@ public sealed record DicomStoreResult(DicomStoreItem Item, DimseStatus Status, s
     /// <summary>Sent and stored (success or warning status).</summary>
     public bool IsSuccess => Sent && Status.IsSuccessOrWarning;
 
-    public static DicomStoreResult NotSent(DicomStoreItem item, string reason) => new(item, DimseStatus.SopClassNotSupported, reason, Sent: false);
+    /// <summary>A local failure; the status defaults to "SOP class not supported", what a missing context amounts to.</summary>
+    public static DicomStoreResult NotSent(DicomStoreItem item, string reason, DimseStatus? status = null) =>
+        new(item, status ?? DimseStatus.SopClassNotSupported, reason, Sent: false);
 
     public override string ToString() => Sent
         ? $"{Item}: {Status}{(ErrorComment is null ? "" : " " + ErrorComment)}"
