@@ -113,6 +113,40 @@ public class QueryRetrieveTests
             Assert.Equal(DatasetBytes.Of(file), DatasetBytes.Of(storage.PathFor(Read(file, DicomTags.SOPInstanceUID))));
     }
 
+    [SkippableFact]
+    public async Task Cancelling_a_get_stops_the_sub_operations_and_reports_the_counts()
+    {
+        var archive = Archive();
+        await using var loopback = Loopback.Start(o => o.With(queryRetrieve: archive));
+        using var cancel = new CancellationTokenSource();
+        var storage = new SlowStorage(TimeSpan.FromMilliseconds(200), onFirst: cancel.Cancel);
+        var proposal = QueryRetrieveProposal();
+        proposal.AddRetrieveStorage(archive.Files.Select(f => Read(f, DicomTags.SOPClassUID)).Distinct(), [KnownTransferSyntaxes.ExplicitVRLittleEndian]);
+        await using var association = await DicomClient.ConnectAsync(loopback.Client(), proposal);
+
+        var result = await association.GetAsync(WellKnownUids.StudyRootGet, Identifier(QueryRetrieveLevel.Image, (DicomTags.SOPInstanceUID, DicomVR.UI, "")),
+            storage, cancellationToken: cancel.Token);
+
+        Assert.Equal(DimseStatus.Cancel, result.Status);
+        Assert.InRange(result.Completed, 1, archive.Count - 1);
+        Assert.Equal(DimseStatus.Success, await association.EchoAsync());
+    }
+
+    /// <summary>Takes its time over each instance, so a cancel lands while sub-operations remain.</summary>
+    private sealed class SlowStorage(TimeSpan delay, Action onFirst) : IDicomStorageHandler
+    {
+        private int _count;
+
+        public async ValueTask<DimseOutcome> StoreAsync(DicomStoreRequest request, Stream dataSet, CancellationToken cancellationToken)
+        {
+            await dataSet.CopyToAsync(Stream.Null, cancellationToken);
+            await Task.Delay(delay, cancellationToken);
+            if (Interlocked.Increment(ref _count) == 1)
+                onFirst();
+            return DimseOutcome.Success;
+        }
+    }
+
     private static string Study(string path) => Read(path, DicomTags.StudyInstanceUID);
 
     private static string Read(string path, DicomTag tag)
