@@ -13,8 +13,12 @@ internal static class DicomNetworkKeys
     public static DicomDataset BuildIdentifier(string level, IEnumerable<string> keys)
     {
         var identifier = new DicomDataset();
+        var keyList = keys.ToList();
+        // Non-ASCII values (names with accents) need a character set; UTF-8 covers every script.
+        if (keyList.Any(k => k.Any(c => c > 127)))
+            identifier.SetString(DicomTag.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
         identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level.ToUpperInvariant());
-        foreach (var key in keys)
+        foreach (var key in keyList)
         {
             var equals = key.IndexOf('=', StringComparison.Ordinal);
             var name = (equals < 0 ? key : key[..equals]).Trim();

@@ -122,6 +122,12 @@ public sealed class DicomListener : IAsyncDisposable
             _options.Log.Write(DicomLogLevel.Information, $"Connection from {SafeRemote(client)} dropped: {e.Message}");
             client.Dispose();
         }
+        catch (Exception e)
+        {
+            // Nothing may escape a connection's task: the listener must keep serving the others.
+            _options.Log.Write(DicomLogLevel.Error, $"Connection from {SafeRemote(client)} failed unexpectedly.", e);
+            client.Dispose();
+        }
         finally
         {
             if (session is not null)
