@@ -16,8 +16,9 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
     [Fact]
     public async Task The_same_UIDs_in_two_tenants_are_two_independent_objects()
     {
-        using var a = await platform.DicomWebAsync("demo");
-        using var b = await platform.DicomWebAsync("demo-b");
+        var (tenantA, tenantB) = (await platform.CreateTenantAsync("iso-a"), await platform.CreateTenantAsync("iso-b"));
+        using var a = await platform.DicomWebAsync(tenantA);
+        using var b = await platform.DicomWebAsync(tenantB);
         var original = SampleFiles.Path("pydicom/MR_small_RLE.dcm");
         // Tenant B holds a different object under the same UIDs (another patient name).
         var altered = Path.Combine(Path.GetTempPath(), $"altered-{Guid.NewGuid():N}.dcm");
@@ -44,7 +45,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             Assert.Single(metadataA.RootElement.EnumerateArray());
 
             // Deleting in B leaves A's object alone.
-            using var adminB = await platform.DicomWebAsync("demo-b", "demo-b-admin");
+            using var adminB = await platform.DicomWebAsync(tenantB, administrator: true);
             using var deleted = await adminB.SendAsync(new HttpRequestMessage(HttpMethod.Delete, new Uri($"{adminB.Base}{path}", UriKind.Relative)));
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
             Assert.Equal(StoreAndRetrieveTests.Sha256(File.ReadAllBytes(original)), await RetrieveHashAsync(a, path));
@@ -60,8 +61,8 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
     [Fact]
     public async Task A_study_of_another_tenant_looks_exactly_like_a_study_that_does_not_exist()
     {
-        using var b = await platform.DicomWebAsync("demo-b");
-        using var a = await platform.DicomWebAsync("demo");
+        using var b = await platform.DicomWebAsync(await platform.CreateTenantAsync("iso-b"));
+        using var a = await platform.DicomWebAsync(await platform.CreateTenantAsync("iso-a"));
         var file = SampleFiles.Path("pydicom/liver_1frame.dcm");
         await b.StoreAsync([file]);
         using var dicom = DicomFile.Open(file);
@@ -91,9 +92,10 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
     [Fact]
     public async Task A_token_of_one_tenant_opens_no_endpoint_of_another()
     {
-        using var a = await platform.DicomWebAsync("demo");
-        var tokenB = await platform.TokenAsync("demo-b-forwarder");
-        using var intruder = new DicomWebTestClient(platform.Client("api"), "demo", tokenB);
+        var (tenantA, tenantB) = (await platform.CreateTenantAsync("iso-a"), await platform.CreateTenantAsync("iso-b"));
+        using var a = await platform.DicomWebAsync(tenantA);
+        var tokenB = await platform.TokenAsync(tenantB.ForwarderId, tenantB.ForwarderSecret);
+        using var intruder = new DicomWebTestClient(platform.Client("api"), tenantA.Slug, tokenB);
         var file = SampleFiles.Path("pydicom/CT_small.dcm");
         await a.StoreAsync([file]);
         using var dicom = DicomFile.Open(file);
@@ -110,9 +112,9 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             using var response = await intruder.GetAsync(path, "*/*");
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{path}: {(int)response.StatusCode}");
         }
-        var adminB = await platform.TokenAsync("demo-b-admin");
-        using var adminIntruder = new DicomWebTestClient(platform.Client("api"), "demo", adminB);
-        using var delete = await adminIntruder.SendAsync(new HttpRequestMessage(HttpMethod.Delete, new Uri($"/tenants/demo/dicomweb/studies/{study}", UriKind.Relative)));
+        var adminB = await platform.TokenAsync(tenantB.AdminId, tenantB.AdminSecret);
+        using var adminIntruder = new DicomWebTestClient(platform.Client("api"), tenantA.Slug, adminB);
+        using var delete = await adminIntruder.SendAsync(new HttpRequestMessage(HttpMethod.Delete, new Uri($"/tenants/{tenantA.Slug}/dicomweb/studies/{study}", UriKind.Relative)));
         Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
         Assert.NotNull(await RetrieveHashAsync(a, $"/studies/{study}/series/{series}/instances/{sop}"));
     }
