@@ -1,0 +1,93 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using DrimCloud.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DrimCloud.Api.DicomWeb.Query;
+
+/// <summary>One page of matches, and how many matches follow it (for the "additional results" warning).</summary>
+public sealed record QueryPage<TRow>(IReadOnlyList<TRow> Rows, long Remaining);
+
+/// <summary>
+/// Runs a parsed query on the tenant's index (the context's query filter scopes every table to the tenant).
+/// When every key is on an index column, paging happens in SQL: offset and limit+1 rows are read, and the matches
+/// are counted only when more remain. Keys on other attributes are matched on the stored JSON while the ordered
+/// candidates stream from SQL, which stays correct but reads every candidate.
+/// Order is stable and index-backed: newest studies first; series and instances in number order.
+/// </summary>
+public sealed class QueryExecutor(DrimCloudDbContext db)
+{
+    public Task<QueryPage<StudyRow>> StudiesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
+    {
+        var residual = Residual(query);
+        var source = Filters().ForStudies(db.Studies.AsNoTracking(), query)
+            .OrderByDescending(s => s.StudyDate).ThenByDescending(s => s.StudyTime).ThenByDescending(s => s.Id);
+        var projection = QueryRows.ForStudies(Needs(plan, residual));
+        return RunAsync(source, projection, Predicate<StudyRow>(residual, (row, _) => row.Attributes), query, cancellationToken);
+    }
+
+    public Task<QueryPage<SeriesRow>> SeriesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
+    {
+        var residual = Residual(query);
+        var source = Filters().ForSeries(db.Series.AsNoTracking(), query)
+            .OrderBy(s => s.StudyId).ThenBy(s => s.SeriesNumber).ThenBy(s => s.SeriesInstanceUid);
+        var projection = QueryRows.ForSeries(Needs(plan, residual));
+        return RunAsync(source, projection, Predicate<SeriesRow>(residual,
+            (row, level) => level == QueryLevel.Study ? row.Study.Attributes : row.Attributes), query, cancellationToken);
+    }
+
+    public Task<QueryPage<InstanceRow>> InstancesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
+    {
+        var residual = Residual(query);
+        var source = Filters().ForInstances(db.Instances.AsNoTracking(), query)
+            .OrderBy(i => i.SeriesId).ThenBy(i => i.InstanceNumber).ThenBy(i => i.SopInstanceUid);
+        var projection = QueryRows.ForInstances(Needs(plan, residual));
+        return RunAsync(source, projection, Predicate<InstanceRow>(residual, (row, level) => level switch
+        {
+            QueryLevel.Study => row.Series.Study.Attributes,
+            QueryLevel.Series => row.Series.Attributes,
+            _ => row.Metadata,
+        }), query, cancellationToken);
+    }
+
+    private QueryFilters Filters() => new(new SqlPredicates(db.Database.IsSqlite()));
+
+    private static List<(QueryLevel Level, Func<JsonElement?, bool> Matches)> Residual(QidoQuery query) =>
+        query.Keys.Where(k => !QueryFilters.IsIndexed(k)).Select(k => (k.Level, JsonMatcher.Compile(k))).ToList();
+
+    private static JsonNeeds Needs(ReturnPlan plan, List<(QueryLevel Level, Func<JsonElement?, bool> Matches)> residual) => new(
+        plan.Needs.Study || residual.Any(r => r.Level == QueryLevel.Study),
+        plan.Needs.Series || residual.Any(r => r.Level == QueryLevel.Series),
+        plan.Needs.Instance || residual.Any(r => r.Level == QueryLevel.Instance));
+
+    private static Func<TRow, bool>? Predicate<TRow>(List<(QueryLevel Level, Func<JsonElement?, bool> Matches)> residual,
+        Func<TRow, QueryLevel, JsonElement?> json) =>
+        residual.Count == 0 ? null : row => residual.All(r => r.Matches(json(row, r.Level)));
+
+    private static async Task<QueryPage<TRow>> RunAsync<T, TRow>(IQueryable<T> source, Expression<Func<T, TRow>> projection,
+        Func<TRow, bool>? residual, QidoQuery query, CancellationToken cancellationToken)
+    {
+        if (residual is not null) return await FilterInMemoryAsync(source.Select(projection), residual, query, cancellationToken);
+
+        var rows = query.Limit == 0 ? [] : await source.Skip(query.Offset).Take(query.Limit + 1).Select(projection).ToListAsync(cancellationToken);
+        // Fewer rows than limit+1: nothing follows this page, no count needed.
+        if (query.Limit > 0 && rows.Count <= query.Limit) return new QueryPage<TRow>(rows, 0);
+        if (rows.Count > query.Limit) rows.RemoveAt(rows.Count - 1);
+        var matches = await source.LongCountAsync(cancellationToken);
+        return new QueryPage<TRow>(rows, Math.Max(0, matches - query.Offset - rows.Count));
+    }
+
+    private static async Task<QueryPage<TRow>> FilterInMemoryAsync<TRow>(IQueryable<TRow> candidates, Func<TRow, bool> residual,
+        QidoQuery query, CancellationToken cancellationToken)
+    {
+        var rows = new List<TRow>();
+        long matches = 0;
+        await foreach (var row in candidates.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (!residual(row)) continue;
+            matches++;
+            if (matches > query.Offset && rows.Count < query.Limit) rows.Add(row);
+        }
+        return new QueryPage<TRow>(rows, Math.Max(0, matches - query.Offset - rows.Count));
+    }
+}
