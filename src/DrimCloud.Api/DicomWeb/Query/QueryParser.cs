@@ -141,7 +141,9 @@ public static class QueryParser
         foreach (var part in text.Split('.'))
         {
             if (!TryParseAttribute(part, out var tag))
-                throw new QueryParameterException(parameter, $"'{part}' is not a DICOM attribute keyword or tag, nor a QIDO-RS parameter.");
+                throw new QueryParameterException(parameter, parameter == text
+                    ? $"'{part}' is not a DICOM attribute keyword or tag, nor a QIDO-RS parameter."
+                    : $"{parameter}: '{part}' is not a DICOM attribute keyword or tag.");
             if (tag.IsPrivate)
                 throw new QueryParameterException(parameter, $"Private attribute {tag} is not supported in queries.");
             tags.Add(tag);
