@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using DrimCloud.Data;
+using DrimCloud.Domain.Imaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace DrimCloud.Api.DicomWeb.Query;
@@ -20,35 +21,41 @@ public sealed class QueryExecutor(DrimCloudDbContext db)
     public Task<QueryPage<StudyRow>> StudiesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
     {
         var residual = Residual(query);
-        var source = Filters().ForStudies(db.Studies.AsNoTracking(), query)
-            .OrderByDescending(s => s.StudyDate).ThenByDescending(s => s.StudyTime).ThenByDescending(s => s.Id);
         var projection = QueryRows.ForStudies(Needs(plan, residual));
-        return RunAsync(source, projection, Predicate<StudyRow>(residual, (row, _) => row.Attributes), query, cancellationToken);
+        return RunAsync(Studies(query), projection, Predicate<StudyRow>(residual, (row, _) => row.Attributes), query, cancellationToken);
     }
 
     public Task<QueryPage<SeriesRow>> SeriesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
     {
         var residual = Residual(query);
-        var source = Filters().ForSeries(db.Series.AsNoTracking(), query)
-            .OrderBy(s => s.StudyId).ThenBy(s => s.SeriesNumber).ThenBy(s => s.SeriesInstanceUid);
         var projection = QueryRows.ForSeries(Needs(plan, residual));
-        return RunAsync(source, projection, Predicate<SeriesRow>(residual,
+        return RunAsync(Series(query), projection, Predicate<SeriesRow>(residual,
             (row, level) => level == QueryLevel.Study ? row.Study.Attributes : row.Attributes), query, cancellationToken);
     }
 
     public Task<QueryPage<InstanceRow>> InstancesAsync(QidoQuery query, ReturnPlan plan, CancellationToken cancellationToken)
     {
         var residual = Residual(query);
-        var source = Filters().ForInstances(db.Instances.AsNoTracking(), query)
-            .OrderBy(i => i.SeriesId).ThenBy(i => i.InstanceNumber).ThenBy(i => i.SopInstanceUid);
         var projection = QueryRows.ForInstances(Needs(plan, residual));
-        return RunAsync(source, projection, Predicate<InstanceRow>(residual, (row, level) => level switch
+        return RunAsync(Instances(query), projection, Predicate<InstanceRow>(residual, (row, level) => level switch
         {
             QueryLevel.Study => row.Series.Study.Attributes,
             QueryLevel.Series => row.Series.Attributes,
             _ => row.Metadata,
         }), query, cancellationToken);
     }
+
+    /// <summary>The matching studies in answer order (SQL keys only): newest first.</summary>
+    public IQueryable<Study> Studies(QidoQuery query) => Filters().ForStudies(db.Studies.AsNoTracking(), query)
+        .OrderByDescending(s => s.StudyDate).ThenByDescending(s => s.StudyTime).ThenByDescending(s => s.Id);
+
+    /// <summary>The matching series, grouped by study, in series number order.</summary>
+    public IQueryable<Series> Series(QidoQuery query) => Filters().ForSeries(db.Series.AsNoTracking(), query)
+        .OrderBy(s => s.StudyId).ThenBy(s => s.SeriesNumber).ThenBy(s => s.SeriesInstanceUid);
+
+    /// <summary>The matching instances, grouped by series, in instance number order.</summary>
+    public IQueryable<Instance> Instances(QidoQuery query) => Filters().ForInstances(db.Instances.AsNoTracking(), query)
+        .OrderBy(i => i.SeriesId).ThenBy(i => i.InstanceNumber).ThenBy(i => i.SopInstanceUid);
 
     private QueryFilters Filters() => new(new SqlPredicates(db.Database.IsSqlite()));
 
