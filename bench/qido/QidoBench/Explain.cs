@@ -24,7 +24,8 @@ public static class Explain
             Console.WriteLine($"### {label}");
             await PrintAsync(db, provider, page.CreateDbCommand());
             Console.WriteLine("count:");
-            await PrintAsync(db, provider, executor.Studies(query).Select(s => s.Id).CreateDbCommand(), count: true);
+            var matching = new QueryFilters(new SqlPredicates(provider == DatabaseProvider.Sqlite)).ForStudies(db.Studies.AsNoTracking(), query);
+            await PrintAsync(db, provider, matching.Select(s => s.Id).CreateDbCommand(), count: true);
             Console.WriteLine();
         }
     }

@@ -15,7 +15,7 @@ public static class Measurement
     public static readonly (string Label, string Path)[] Queries =
     [
         ("/studies?limit=100", "/studies?limit=100"),
-        ("/studies (no limit: server page of 1,000)", "/studies"),
+        ("/studies (no limit: server page of 100)", "/studies"),
         ("/studies?PatientName=Smith*", "/studies?PatientName=Smith*"),
         ("/studies?PatientID=PID000000 (exact)", "/studies?PatientID=PID000000"),
         ("/studies?StudyDate=20150101-20181231", "/studies?StudyDate=20150101-20181231"),

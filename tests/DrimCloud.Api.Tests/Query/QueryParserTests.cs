@@ -80,11 +80,12 @@ public sealed class QueryParserTests
     }
 
     [Fact]
-    public void Limit_defaults_to_and_is_capped_at_the_server_maximum()
+    public void Limit_has_a_server_default_and_is_capped_at_the_server_maximum()
     {
-        Assert.Equal(QueryLimits.MaxResults(QueryLevel.Study), Parse("").Limit);
-        Assert.Equal(QueryLimits.MaxResults(QueryLevel.Study), Parse("?limit=100000").Limit);
-        Assert.Equal(QueryLimits.MaxResults(QueryLevel.Instance), Parse("", QueryLevel.Instance).Limit);
+        Assert.Equal(100, Parse("").Limit);
+        Assert.Equal(1_000, Parse("?limit=100000").Limit);
+        Assert.Equal(1_000, Parse("", QueryLevel.Series).Limit);
+        Assert.Equal(10_000, Parse("", QueryLevel.Instance).Limit);
         var paged = Parse("?limit=101&offset=202");
         Assert.Equal((101, 202), (paged.Limit, paged.Offset));
         Assert.Equal(0, Parse("?limit=0").Limit);

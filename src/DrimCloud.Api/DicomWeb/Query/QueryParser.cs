@@ -66,7 +66,6 @@ public static class QueryParser
 
         var isFuzzy = fuzzy ?? false;
         var keys = attributes.Select(a => ToKey(target, a.Name, a.Path, a.Value, isFuzzy)).ToList();
-        var max = QueryLimits.MaxResults(target);
         return new QidoQuery
         {
             Target = target,
@@ -77,7 +76,7 @@ public static class QueryParser
             IncludeFields = include,
             FuzzyMatching = isFuzzy,
             Offset = offset ?? 0,
-            Limit = Math.Min(limit ?? max, max),
+            Limit = Math.Min(limit ?? QueryLimits.DefaultLimit(target), QueryLimits.MaxResults(target)),
             Warnings = warnings,
         };
     }
@@ -189,6 +188,11 @@ public static class QueryParser
 /// <summary>The server's page sizes: what "limit" defaults to and is capped at (PS3.18 §8.3.4.4 maxResults).</summary>
 public static class QueryLimits
 {
-    /// <summary>Studies and series: a viewer's worklist page. Instances: a whole large series in one answer.</summary>
+    /// <summary>
+    /// Without a limit: a worklist page of studies (a client pages on with offset, the Warning header tells how far),
+    /// but every series of a study and every instance of a series, which viewers ask for without paging.
+    /// </summary>
+    public static int DefaultLimit(QueryLevel level) => level == QueryLevel.Study ? 100 : MaxResults(level);
+
     public static int MaxResults(QueryLevel level) => level == QueryLevel.Instance ? 10_000 : 1_000;
 }
