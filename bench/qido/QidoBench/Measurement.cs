@@ -10,7 +10,7 @@ namespace QidoBench;
 /// </summary>
 public static class Measurement
 {
-    private const int WarmUp = 5;
+    private const int WarmUp = 20;
 
     public static readonly (string Label, string Path)[] Queries =
     [
