@@ -151,6 +151,8 @@ public abstract class MatchingTests<TDatabase>(TDatabase db) where TDatabase : Q
     public async Task Studies_are_found_by_the_attributes_of_their_series_and_instances()
     {
         Assert.Equal(Set(Cruz), await StudiesAsync("?Modality=PT"));
+        Assert.Equal(Set(Muller, Smithson, Cruz), await StudiesAsync("?Modality=C*"));
+        Assert.Equal(Set(Muller, Smith, Undated), await StudiesAsync("?Modality=SR%5CMR"));
         Assert.Equal(Set(Muller), await StudiesAsync("?SeriesDescription=AXIAL"));
         Assert.Equal(Set(Cruz), await StudiesAsync("?SOPInstanceUID=2.25.4.2.2"));
         Assert.Equal(Set(Smith), await StudiesAsync("?Modality=MR&SeriesDescription=T1"));

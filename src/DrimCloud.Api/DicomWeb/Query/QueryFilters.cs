@@ -29,6 +29,11 @@ public sealed class QueryFilters(SqlPredicates sql)
     {
         var (study, series, instance) = LevelPredicates(query);
         studies = Where(studies, study);
+        // "Studies having a series of modality X" is what ModalitiesInStudy holds: its index answers without a
+        // subquery per study (which costs seconds to count at 100,000 studies). Only when Modality is the sole
+        // lower-level key: with others, one series must meet them all.
+        if (query.Keys.Where(k => k.Level > QueryLevel.Study && IsIndexed(k)).ToList() is [{ } only] && only.Path.Top == DicomTags.Modality)
+            return Where(studies, sql.Build(IndexedColumns.Study[DicomTags.ModalitiesInStudy], only.Matcher));
         var seriesWithInstance = And(series, instance is null ? null : AnyInstance(instance));
         return Where(studies, seriesWithInstance is null ? null : AnySeries(seriesWithInstance));
     }
