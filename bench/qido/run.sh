@@ -4,6 +4,7 @@
 # §6.4 query shapes with one keep-alive client (REQUESTS timed requests each). Prints one table per provider.
 #
 #   bench/qido/run.sh                      # env: STUDIES=100000 REQUESTS=200 PROVIDERS="Sqlite PostgreSql"
+#                                          #      PG_OPTIONS="-c max_parallel_workers_per_gather=0" (server settings)
 #
 # Everything runs in a throw-away folder; only the processes this script started are stopped (by PID).
 set -euo pipefail
@@ -56,7 +57,7 @@ start_postgres() {
   rm -f "$WORK/pgpass"
   # Durability off as in test.sh: the benchmark measures reads.
   "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_OPTIONS:-}" start >/dev/null
   cs="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=drimcloud;Timeout=15"
 }
 
