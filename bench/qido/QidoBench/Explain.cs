@@ -22,6 +22,17 @@ public static class Explain
             var plan = ReturnPlan.For(query);
             var page = executor.Studies(query).Skip(query.Offset).Take(query.Limit + 1).Select(QueryRows.ForStudies(plan.Needs));
             Console.WriteLine($"### {label}");
+            if (QueryFilters.ScansStudies(query))
+            {
+                var filtered = new QueryFilters(new SqlPredicates(provider == DatabaseProvider.Sqlite)).ForStudies(db.Studies.AsNoTracking(), query);
+                Console.WriteLine("keys:");
+                await PrintAsync(db, provider, filtered.Select(s => new { s.Id, s.StudyDate, s.StudyTime }).CreateDbCommand());
+                var ids = await filtered.Select(s => s.Id).Take(query.Limit).ToListAsync();
+                Console.WriteLine("page rows:");
+                await PrintAsync(db, provider, db.Studies.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(QueryRows.ForStudies(plan.Needs)).CreateDbCommand());
+                Console.WriteLine();
+                continue;
+            }
             await PrintAsync(db, provider, page.CreateDbCommand());
             Console.WriteLine("count:");
             var matching = new QueryFilters(new SqlPredicates(provider == DatabaseProvider.Sqlite)).ForStudies(db.Studies.AsNoTracking(), query);

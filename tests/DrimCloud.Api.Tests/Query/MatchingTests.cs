@@ -215,6 +215,23 @@ public abstract class MatchingTests<TDatabase>(TDatabase db) where TDatabase : Q
     }
 
     [SkippableFact]
+    public async Task Patterns_without_a_literal_prefix_page_newest_first_and_count_the_rest()
+    {
+        var first = await StudyPageAsync("?StudyDescription=*R*&limit=2");
+        Assert.Equal([Smithson, Smith], first.Rows.Select(r => r.StudyInstanceUid));
+        Assert.Equal(1, first.Remaining);
+        var second = await StudyPageAsync("?StudyDescription=*R*&limit=2&offset=2");
+        Assert.Equal([Muller], second.Rows.Select(r => r.StudyInstanceUid));
+        Assert.Equal(0, second.Remaining);
+        // Undated studies come last.
+        var fuzzy = await StudyPageAsync("?fuzzymatching=true&PatientName=j");
+        Assert.Equal([Smith, Muller, Undated], fuzzy.Rows.Select(r => r.StudyInstanceUid));
+        var countOnly = await StudyPageAsync("?PatientID=*-*&limit=0");
+        Assert.Empty(countOnly.Rows);
+        Assert.Equal(5, countOnly.Remaining);
+    }
+
+    [SkippableFact]
     public async Task Universal_matching_selects_everything()
     {
         Assert.Equal(5, (await StudiesAsync("?PatientName=*")).Length);
@@ -225,6 +242,8 @@ public abstract class MatchingTests<TDatabase>(TDatabase db) where TDatabase : Q
     public async Task Another_tenant_is_never_seen_nor_counted()
     {
         Assert.Equal(Set(Smith, Smithson), await StudiesAsync("?PatientName=Smith*"));
+        Assert.Equal(Set(Smith, Smithson), await StudiesAsync("?PatientName=*smith*"));
+        Assert.Equal(Set(Smith), await StudiesAsync("?StudyDescription=*BRAIN&limit=1"));
         var muller = Assert.Single((await StudyPageAsync("?StudyInstanceUID=2.25.1")).Rows);
         Assert.Equal(("Müller^Jürgen", 2, 4), (muller.PatientName, muller.NumberOfSeries, muller.NumberOfInstances));
         Assert.Equal(["2.25.1.1", "2.25.1.2"], await SeriesAsync("", study: Muller));

@@ -22,6 +22,7 @@ public sealed class QueryExecutor(DrimCloudDbContext db)
     {
         var residual = Residual(query);
         var projection = QueryRows.ForStudies(Needs(plan, residual));
+        if (residual.Count == 0 && QueryFilters.ScansStudies(query)) return KeysFirstAsync(query, projection, cancellationToken);
         return RunAsync(Studies(query), projection, Predicate<StudyRow>(residual, (row, _) => row.Attributes), query, cancellationToken);
     }
 
@@ -82,6 +83,50 @@ public sealed class QueryExecutor(DrimCloudDbContext db)
         if (rows.Count > query.Limit) rows.RemoveAt(rows.Count - 1);
         var matches = await source.LongCountAsync(cancellationToken);
         return new QueryPage<TRow>(rows, Math.Max(0, matches - query.Offset - rows.Count));
+    }
+
+    /// <summary>
+    /// For patterns no b-tree can narrow ("*mart*", fuzzy names), the page and the count would each scan the index:
+    /// instead, one index-only scan reads the matching studies' keys (and sort columns), the page is cut in memory,
+    /// and only its rows are read.
+    /// </summary>
+    private async Task<QueryPage<StudyRow>> KeysFirstAsync(QidoQuery query, Expression<Func<Study, StudyRow>> projection,
+        CancellationToken cancellationToken)
+    {
+        var keys = await Filters().ForStudies(db.Studies.AsNoTracking(), query)
+            .Select(s => new StudyKey(s.Id, s.StudyDate, s.StudyTime)).ToListAsync(cancellationToken);
+        keys.Sort(StudyKey.NewestFirst);
+        var page = keys.Skip(query.Offset).Take(query.Limit).Select(k => k.Id).ToList();
+        if (page.Count == 0) return new QueryPage<StudyRow>([], Math.Max(0, keys.Count - query.Offset));
+        // The page is read by primary key alone: with the tenant filter beside "Id IN (…)", SQLite's planner (without
+        // statistics) scans the tenant's whole index instead. The ids come from the tenant-scoped query above, and each
+        // row's tenant is checked again here.
+        var study = projection.Parameters[0];
+        var withTenant = Expression.Lambda<Func<Study, TenantRow<StudyRow>>>(
+            Expression.New(typeof(TenantRow<StudyRow>).GetConstructors()[0], Expression.Property(study, nameof(Study.TenantId)), projection.Body), study);
+        var fetched = await db.Studies.IgnoreQueryFilters().AsNoTracking().Where(s => page.Contains(s.Id)).Select(withTenant).ToListAsync(cancellationToken);
+        if (fetched.Any(f => f.TenantId != db.CurrentTenantId)) throw new InvalidOperationException("A study of another tenant was about to be returned.");
+        var rows = fetched.Select(f => f.Row).ToList();
+        var position = page.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        rows.Sort((a, b) => position[a.Id].CompareTo(position[b.Id]));
+        return new QueryPage<StudyRow>(rows, Math.Max(0, keys.Count - query.Offset - rows.Count));
+    }
+
+    private sealed record TenantRow<TRow>(Guid TenantId, TRow Row);
+
+    private sealed record StudyKey(Guid Id, string? Date, string? Time)
+    {
+        /// <summary>Newest first, undated last, then by key: the same order on every database.</summary>
+        public static int NewestFirst(StudyKey a, StudyKey b)
+        {
+            var byDate = Descending(a.Date, b.Date);
+            if (byDate != 0) return byDate;
+            var byTime = Descending(a.Time, b.Time);
+            return byTime != 0 ? byTime : b.Id.CompareTo(a.Id);
+        }
+
+        private static int Descending(string? a, string? b) =>
+            a is null ? (b is null ? 0 : 1) : b is null ? -1 : string.CompareOrdinal(b, a);
     }
 
     private static async Task<QueryPage<TRow>> FilterInMemoryAsync<TRow>(IQueryable<TRow> candidates, Func<TRow, bool> residual,

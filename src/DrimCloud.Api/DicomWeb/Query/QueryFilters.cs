@@ -25,6 +25,14 @@ public sealed class QueryFilters(SqlPredicates sql)
     /// <summary>Keys matched in SQL: on an index column and not inside a sequence. The others are matched on JSON.</summary>
     public static bool IsIndexed(MatchKey key) => !key.Path.IsNested && IndexedColumns.At(key.Level).ContainsKey(key.Path.Top);
 
+    /// <summary>
+    /// Whether a study search holds a pattern no index can narrow — a wildcard before any literal character, or a fuzzy
+    /// name — on a study column (ModalitiesInStudy aside: its matches are dense and its index small).
+    /// </summary>
+    public static bool ScansStudies(QidoQuery query) => query.Target == QueryLevel.Study && query.Keys.Any(k =>
+        k.Level == QueryLevel.Study && IsIndexed(k) && IndexedColumns.Study[k.Path.Top].Kind != ColumnKind.Codes
+        && (k.Matcher is FuzzyNameMatch || (k.Matcher is WildcardMatch w && w.Pattern[0] is '*' or '?')));
+
     public IQueryable<Study> ForStudies(IQueryable<Study> studies, QidoQuery query)
     {
         var (study, series, instance) = LevelPredicates(query);
