@@ -32,12 +32,22 @@ public sealed class SearchHandler(QueryExecutor executor, AuditLog audit, ILogge
 
         var plan = ReturnPlan.For(query);
         var cancellationToken = http.RequestAborted;
-        var (count, remaining, write) = target switch
+        (int Count, long Remaining, Action<QidoResultWriter, Utf8JsonWriter> Write) result;
+        try
         {
-            QueryLevel.Study => Prepare(await executor.StudiesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
-            QueryLevel.Series => Prepare(await executor.SeriesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
-            _ => Prepare(await executor.InstancesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
-        };
+            result = target switch
+            {
+                QueryLevel.Study => Prepare(await executor.StudiesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
+                QueryLevel.Series => Prepare(await executor.SeriesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
+                _ => Prepare(await executor.InstancesAsync(query, plan, cancellationToken), (w, row) => w.Write(row)),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await audit.RecordAsync(action, AuditResource.Describe(http.Request.Path, query), AuditOutcome.Failed, e.GetType().Name);
+            throw;
+        }
+        var (count, remaining, write) = result;
         await audit.RecordAsync(action, AuditResource.Describe(http.Request.Path, query), AuditOutcome.Success,
             AuditResource.Detail(query, count, remaining));
 
