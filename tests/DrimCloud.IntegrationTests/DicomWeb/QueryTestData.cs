@@ -96,6 +96,11 @@ public sealed class QueryTestData
         var directory = Path.Combine(Path.GetTempPath(), $"drimcloud-qido-{Guid.NewGuid():N}");
         var data = new QueryTestData(directory, "2.25." + RandomDigits(21) + ".", "2.25." + RandomDigits(13) + ".");
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "dicomdir"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { System.IO.Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+        };
         var source = SampleFiles.Path("pydicom/dicomdirtests");
         foreach (var file in System.IO.Directory.GetFiles(source, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "DICOMDIR"))
         {
