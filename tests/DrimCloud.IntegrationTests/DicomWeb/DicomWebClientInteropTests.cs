@@ -23,7 +23,7 @@ public sealed class DicomWebClientInteropTests(PlatformFixture platform, ITestOu
         {
             url = new Uri(api.BaseAddress!, $"/tenants/{tenant.Slug}/dicomweb").ToString(),
             token,
-            search = false,
+            search = true,
             instances = rows.Select(r => new { file = SampleFiles.Path(r["file"]), study = r["study_uid"], series = r["series_uid"], sop = r["sop_instance_uid"] }),
         };
         var manifestPath = Path.Combine(Path.GetTempPath(), $"dwc-{Guid.NewGuid():N}.json");

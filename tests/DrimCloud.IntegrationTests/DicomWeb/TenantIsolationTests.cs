@@ -87,6 +87,13 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             Assert.Equal(response.StatusCode, absent.StatusCode);
             Assert.Equal(await ProblemTitle(response), await ProblemTitle(absent));
         }
+
+        // Searches see nothing of B's study either: the same empty answer as for a study that does not exist.
+        foreach (var search in new[] { $"/studies?StudyInstanceUID={study}", $"/studies/{study}/series", $"/studies/{study}/instances", $"/series?SeriesInstanceUID={series}", $"/instances?SOPInstanceUID={sop}" })
+        {
+            using var found = await a.GetJsonAsync(search);
+            Assert.True(found.RootElement.GetArrayLength() == 0, $"{search}: {found.RootElement.GetRawText()}");
+        }
     }
 
     [Fact]
@@ -107,6 +114,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
         {
             $"/studies/{study}", $"/studies/{study}/metadata", $"/studies/{study}/series/{series}/instances/{sop}/frames/1",
             $"/studies/{study}/series/{series}/instances/{sop}/bulk/7FE00010", $"/studies/{study}/series/{series}/metadata",
+            $"/studies?StudyInstanceUID={study}", $"/studies/{study}/series", $"/studies/{study}/instances", $"/series", $"/instances",
         })
         {
             using var response = await intruder.GetAsync(path, "*/*");
