@@ -26,6 +26,9 @@ public static class DicomWriter
         var converting = target.Uid != file.TransferSyntax.Uid || file.TransferSyntaxMismatch;
         CheckConvertible(file.Dataset, file.TransferSyntax, target);
 
+        // Data set group lengths (retired) are kept only when they are still right: same encoding, nothing changed.
+        var dropGroupLengths = converting || file.Dataset.IsModified;
+
         var format = options.FileFormat;
         if (format == DicomFileFormat.AsRead)
         {
@@ -50,7 +53,7 @@ public static class DicomWriter
             }
 
             var meta = BuildMeta(file, target, converting, options);
-            new ElementWriter(sink, DicomTransferSyntax.ExplicitVRLittleEndian, converting: false).WriteDataset(meta);
+            new ElementWriter(sink, DicomTransferSyntax.ExplicitVRLittleEndian, converting: false, dropGroupLengths: false).WriteDataset(meta);
         }
 
         if (target.IsDeflated && !converting && !file.Dataset.IsModified && file.HasValueSource && file.SourceLength > file.DatasetOffset)
@@ -67,14 +70,14 @@ public static class DicomWriter
             using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
             using (var deflated = new DicomOutputBuffer(deflate))
             {
-                new ElementWriter(deflated, target, converting).WriteDataset(file.Dataset);
+                new ElementWriter(deflated, target, converting, dropGroupLengths).WriteDataset(file.Dataset);
                 WriteTrailingPadding(file, deflated, converting);
             }
 
             return;
         }
 
-        new ElementWriter(sink, target, converting).WriteDataset(file.Dataset);
+        new ElementWriter(sink, target, converting, dropGroupLengths).WriteDataset(file.Dataset);
         WriteTrailingPadding(file, sink, converting);
     }
 
@@ -82,7 +85,7 @@ public static class DicomWriter
     public static void WriteDataset(DicomDataset dataset, Stream output, DicomTransferSyntax transferSyntax)
     {
         using var sink = new DicomOutputBuffer(output);
-        new ElementWriter(sink, transferSyntax, converting: false).WriteDataset(dataset);
+        new ElementWriter(sink, transferSyntax, converting: false, dropGroupLengths: true).WriteDataset(dataset);
     }
 
     private static bool HasValueSourceOrBuffer(this DicomFile file) => file.HasValueSource || file.Dataset.SharedBuffer is not null;
