@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 
 namespace DrimCloud.Dicom;
 
@@ -24,7 +23,7 @@ public static class DicomWriter
         options ??= DicomWriteOptions.Default;
         var target = options.TransferSyntax ?? file.TransferSyntax;
         var converting = target.Uid != file.TransferSyntax.Uid || file.TransferSyntaxMismatch;
-        CheckConvertible(file.Dataset, file.TransferSyntax, target);
+        CheckConvertible(file.TransferSyntax, target);
 
         // Data set group lengths (retired) are kept only when they are still right: same encoding, nothing changed.
         var dropGroupLengths = converting || file.Dataset.IsModified;
@@ -90,7 +89,7 @@ public static class DicomWriter
 
     private static bool HasValueSourceOrBuffer(this DicomFile file) => file.HasValueSource || file.Dataset.SharedBuffer is not null;
 
-    private static void CheckConvertible(DicomDataset dataset, DicomTransferSyntax from, DicomTransferSyntax to)
+    private static void CheckConvertible(DicomTransferSyntax from, DicomTransferSyntax to)
     {
         if (from.Uid == to.Uid)
         {
@@ -101,8 +100,6 @@ public static class DicomWriter
         {
             throw new NotSupportedException($"cannot convert from {from.Name} to {to.Name}: only uncompressed transfer syntaxes (and deflate) can be converted (no image codecs)");
         }
-
-        _ = dataset;
     }
 
     private static void WriteTrailingPadding(DicomFile file, DicomOutputBuffer sink, bool converting)
@@ -168,6 +165,4 @@ public static class DicomWriter
         meta.SetRaw(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, lengthBytes);
         return meta;
     }
-
-    internal static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 }
