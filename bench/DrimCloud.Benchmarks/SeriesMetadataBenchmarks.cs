@@ -57,6 +57,7 @@ public class SeriesMetadataBenchmarks
             foreach (var file in _parsed)
             {
                 DicomJsonWriter.Write(writer, file.Dataset, s_json);
+                FlushNow(writer);
             }
 
             writer.WriteEndArray();
@@ -77,12 +78,22 @@ public class SeriesMetadataBenchmarks
             {
                 using var file = DicomFile.Read(new MemoryStream(header, writable: false));
                 DicomJsonWriter.Write(writer, file.Dataset, s_json);
+                FlushNow(writer);
             }
 
             writer.WriteEndArray();
         }
 
         return counter.Length;
+    }
+
+    /// <summary>A Utf8JsonWriter over a Stream keeps everything until flushed: flush between instances, as a server would.</summary>
+    private static void FlushNow(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending > 1 << 16)
+        {
+            writer.Flush();
+        }
     }
 
     private sealed class CountingStream : Stream

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace DrimCloud.Dicom;
 
@@ -177,6 +176,4 @@ internal sealed partial class DicomParser
         _pos += count;
         _offset += count;
     }
-
-    internal static string Describe(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 }

@@ -1,7 +1,7 @@
 namespace DrimCloud.Dicom;
 
 /// <summary>Encodes elements, sequences, items and fragments in one target transfer syntax (PS3.5 §7).</summary>
-internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax target, bool converting)
+internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax target, bool converting, bool dropGroupLengths)
 {
     private const uint Undefined = 0xFFFFFFFF;
     private const uint ItemTag = 0xFFFEE000;
@@ -20,9 +20,9 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
         for (var i = 0; i < dataset.Count; i++)
         {
             ref var entry = ref dataset.EntryAt(i);
-            if (converting && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
+            if (dropGroupLengths && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
             {
-                // Data set group lengths are retired and would be wrong after re-encoding.
+                // Data set group lengths are retired and would be wrong after re-encoding or editing.
                 continue;
             }
 
@@ -158,7 +158,7 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
         for (var i = 0; i < dataset.Count; i++)
         {
             ref var entry = ref dataset.EntryAt(i);
-            if (converting && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
+            if (dropGroupLengths && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
             {
                 continue;
             }

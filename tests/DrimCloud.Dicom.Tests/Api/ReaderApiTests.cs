@@ -112,4 +112,19 @@ public sealed class ReaderApiTests
         Assert.Equal(little.Dataset.GetInt32(DicomTags.Rows), big.Dataset.GetInt32(DicomTags.Rows));
         Assert.Equal(64, big.Dataset.GetInt32(DicomTags.Rows));
     }
+
+    [SkippableFact]
+    public void Editing_drops_group_lengths_that_would_be_stale()
+    {
+        using var file = DicomFile.Open(Samples.PathOf("cwil/CTImage.dcm"));
+        Assert.True(file.Dataset.Contains(new DicomTag(0x00100000)));
+        file.Dataset.SetString(DicomTags.PatientName, DicomVR.PN, "Renamed^Patient^With^A^Longer^Name");
+        var output = new MemoryStream();
+        DicomWriter.Write(file, output);
+        output.Position = 0;
+        using var reread = DicomFile.Read(output);
+        Assert.False(reread.Dataset.Contains(new DicomTag(0x00100000)));
+        Assert.Equal("Renamed^Patient^With^A^Longer^Name", reread.Dataset.GetString(DicomTags.PatientName));
+        Assert.Equal(file.Dataset[DicomTag.PixelData].ReadValue(), reread.Dataset[DicomTag.PixelData].ReadValue());
+    }
 }

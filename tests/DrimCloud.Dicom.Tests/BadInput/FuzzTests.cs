@@ -14,7 +14,7 @@ namespace DrimCloud.Dicom.Tests.BadInput;
 public sealed class FuzzTests
 {
     private const int Seed = 20261128;
-    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_budget = TimeSpan.FromSeconds(10);
 
     [SkippableFact]
     public void Mutated_corpus_files_fail_only_with_typed_errors()
