@@ -154,7 +154,14 @@ internal sealed partial class DicomParser
             throw new DicomFormatException(_offset, "file meta information has no Transfer Syntax UID (0002,0010)");
         }
 
-        TransferSyntax = DicomTransferSyntax.FromUid(uid.Trim());
+        uid = uid.Trim();
+        if (DicomUid.Validate(uid) is { } problem)
+        {
+            // Usually a wrong length in the meta information that made the reader take other bytes for the UID.
+            throw new DicomFormatException(Meta[DicomTag.TransferSyntaxUid].ValueOffset, $"Transfer Syntax UID (0002,0010) is not a valid UID ({problem})");
+        }
+
+        TransferSyntax = DicomTransferSyntax.FromUid(uid);
         DatasetOffset = _offset;
         if (TransferSyntax.IsDeflated)
         {
