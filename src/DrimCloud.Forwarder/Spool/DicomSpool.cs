@@ -244,7 +244,8 @@ public sealed class DicomSpool : IDisposable
         var target = Path.Combine(_failed, $"{entry.Id}.dcm");
         await File.WriteAllTextAsync(Path.Combine(_failed, $"{entry.Id}.txt"),
             $"SOP Instance UID: {entry.SopInstanceUid}\nStudy Instance UID: {entry.StudyInstanceUid}\nReceived: {entry.ReceivedAt:O}\nRefused: {_clock.GetUtcNow():O}\nReason: {reason}\n");
-        File.Move(ObjectPath(_objects, entry.Id), target);
+        // Overwrite: a crash after an earlier move but before its record can leave the file in both places.
+        File.Move(ObjectPath(_objects, entry.Id), target, overwrite: true);
         DirectorySync.Flush(_failed);
         await _journal.CommitAsync(new JournalRecord('F', entry.Id, Reason: reason));
         Interlocked.Increment(ref _quarantined);

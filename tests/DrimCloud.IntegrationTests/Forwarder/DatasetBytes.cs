@@ -17,6 +17,14 @@ public static class DatasetBytes
         return part10[(144 + (int)BitConverter.ToUInt32(part10, 140))..];
     }
 
+    /// <summary>Whether the file meta information (before the data set) names <paramref name="transferSyntaxUid"/>.</summary>
+    public static bool MetaSays(byte[] part10, string transferSyntaxUid)
+    {
+        var metaEnd = 144 + (int)BitConverter.ToUInt32(part10, 140);
+        var meta = System.Text.Encoding.ASCII.GetString(part10, 132, metaEnd - 132);
+        return meta.Contains(transferSyntaxUid, StringComparison.Ordinal);
+    }
+
     public static string SopInstanceUid(string path)
     {
         using var file = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = new DicomTag(0x0008, 0x0019) });

@@ -123,12 +123,15 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>The build configuration of the tests (and so of the projects built with them).</summary>
+    public static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
     /// <summary>The forwarder the AppHost references, built with the tests, in the same configuration.</summary>
     private static string ForwarderDll()
     {
         var project = new Projects.DrimCloud_Forwarder().ProjectPath;
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", configuration, "net10.0", "drimcloud-forwarder.dll");
+        var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", Configuration, "net10.0", "drimcloud-forwarder.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the forwarder first: {dll} is missing.");
     }
 

@@ -116,5 +116,18 @@ public sealed class ForwarderResilienceTests(PlatformFixture platform, ITestOutp
         Assert.Equal("credentials-rejected", status.GetProperty("upload").GetProperty("state").GetString());
         Assert.Equal(20, status.GetProperty("queue").GetProperty("instances").GetInt32());
         Assert.DoesNotContain("not-the-secret", forwarder.Log, StringComparison.Ordinal);
+
+        // What the hospital's IT sees with the CLI.
+        var cli = Path.Combine(Path.GetDirectoryName(new Projects.DrimCloud_Forwarder().ProjectPath)!, "..", "DrimCloud.Cli", "bin",
+            ForwarderProcess.Configuration, "net10.0", "drimcloud.dll");
+        var (exit, text) = await Tools.RunAsync("dotnet", cli, "forwarder", "status", "--url", forwarder.StatusUrl.ToString());
+        output.WriteLine(text);
+        Assert.Equal(0, exit);
+        Assert.Contains("Queue          20 instance(s)", text, StringComparison.Ordinal);
+        Assert.Contains("credentials-rejected", text, StringComparison.Ordinal);
+        Assert.Contains("invalid_client", text, StringComparison.Ordinal);
+        var (down, error) = await Tools.RunAsync("dotnet", cli, "forwarder", "status", "--url", "http://127.0.0.1:1");
+        Assert.Equal(1, down);
+        Assert.Contains("does not answer", error, StringComparison.Ordinal);
     }
 }
