@@ -25,7 +25,8 @@ public sealed class DicomSpool : IDisposable
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     // Pending instances per study, oldest first, plus the ones an upload is sending now.
-    private readonly Dictionary<string, List<SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
+    // Keyed by id (arrival order): removing one confirmed instance stays cheap with a large backlog.
+    private readonly Dictionary<string, SortedDictionary<long, SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
     private readonly HashSet<long> _inFlight = [];
     private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
     private long _nextId;
@@ -163,7 +164,7 @@ public sealed class DicomSpool : IDisposable
         {
             if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list))
                 _byStudy[entry.StudyInstanceUid] = list = [];
-            list.Add(entry);
+            list[entry.Id] = entry;
             _pending++;
             _pendingBytes += entry.Length;
         }
@@ -187,11 +188,11 @@ public sealed class DicomSpool : IDisposable
     {
         lock (_gate)
         {
-            List<SpoolEntry>? best = null;
+            SortedDictionary<long, SpoolEntry>? best = null;
             SpoolEntry? bestFirst = null;
             foreach (var list in _byStudy.Values)
             {
-                var first = list.FirstOrDefault(e => !_inFlight.Contains(e.Id));
+                var first = list.Values.FirstOrDefault(e => !_inFlight.Contains(e.Id));
                 if (first is not null && (bestFirst is null || first.Id < bestFirst.Id))
                 {
                     best = list;
@@ -201,7 +202,7 @@ public sealed class DicomSpool : IDisposable
             if (best is null) return null;
             var batch = new List<SpoolEntry>();
             long bytes = 0;
-            foreach (var e in best)
+            foreach (var e in best.Values)
             {
                 if (_inFlight.Contains(e.Id)) continue;
                 if (batch.Count > 0 && (batch.Count >= maxInstances || bytes + e.Length > maxBytes)) break;
@@ -256,7 +257,7 @@ public sealed class DicomSpool : IDisposable
         lock (_gate)
         {
             _inFlight.Remove(entry.Id);
-            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || list.RemoveAll(e => e.Id == entry.Id) == 0) return false;
+            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || !list.Remove(entry.Id)) return false;
             if (list.Count == 0) _byStudy.Remove(entry.StudyInstanceUid);
             _pending--;
             _pendingBytes -= entry.Length;
@@ -272,7 +273,7 @@ public sealed class DicomSpool : IDisposable
         {
             DateTimeOffset? oldest = null;
             foreach (var list in _byStudy.Values)
-                if (list.Count > 0 && (oldest is null || list[0].ReceivedAt < oldest)) oldest = list[0].ReceivedAt;
+                if (list.Count > 0 && list.First().Value.ReceivedAt is var first && (oldest is null || first < oldest)) oldest = first;
             return new SpoolSnapshot(_pending, _pendingBytes, _byStudy.Count, _inFlight.Count, oldest, Volatile.Read(ref _quarantined),
                 Interlocked.Read(ref _received), Interlocked.Read(ref _confirmed));
         }
