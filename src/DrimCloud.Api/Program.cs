@@ -1,10 +1,12 @@
 using DrimCloud.Api.DicomWeb;
+using DrimCloud.Api.Forwarders;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Api.Platform;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
 using DrimCloud.Storage;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,6 +18,8 @@ builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
 builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
 builder.Services.AddDicomWeb();
 builder.Services.AddPlatformOnboarding();
+builder.Services.AddForwarderControl();
+builder.Services.TryAddSingleton(TimeProvider.System);
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
@@ -23,6 +27,8 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
     .AddPolicy(DicomWebEndpoints.TenantAdministratorPolicy, p => p.RequireAuthenticatedUser()
         .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.TenantAdminRole))
+    .AddPolicy(ForwarderEndpoints.ForwarderPolicy, p => p.RequireAuthenticatedUser()
+        .RequireClaim(DrimCloudClaims.ClientKind, "forwarder"))
     .AddPolicy(PlatformEndpoints.OperatorPolicy, p => p.RequireAuthenticatedUser()
         .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.OperatorRole));
 
@@ -37,5 +43,6 @@ app.MapPlatformEndpoints();
 var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
 tenant.MapTenantEndpoints();
 tenant.MapDicomWeb();
+tenant.MapForwarderEndpoints();
 
 app.Run();

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using DrimCloud.Domain;
 using DrimCloud.Domain.Audit;
+using DrimCloud.Domain.Forwarders;
 using DrimCloud.Domain.Imaging;
 using DrimCloud.Domain.Patients;
 using DrimCloud.Domain.Tenants;
@@ -27,6 +28,8 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
     public DbSet<Series> Series => Set<Series>();
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ForwarderStatus> ForwarderStatuses => Set<ForwarderStatus>();
+    public DbSet<ForwarderCommand> ForwarderCommands => Set<ForwarderCommand>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
