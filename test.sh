@@ -4,7 +4,8 @@
 #   ./test.sh [extra dotnet test arguments]
 #
 # 1. installs, once and idempotently, the real services the tests use: PostgreSQL, DCMTK, Orthanc (+ DICOMweb
-#    plugin), pydicom, GDCM tools (apt) and Azurite (npm, pinned in tools/azurite);
+#    plugin), pydicom, GDCM tools (apt), Azurite and dicomweb-client (npm, pinned in tools/azurite and
+#    tools/dicomweb-client);
 # 2. starts PostgreSQL and Azurite on free 127.0.0.1 ports with throw-away data folders;
 # 3. exports their connection strings (DRIMCLOUD_TEST_POSTGRES, DRIMCLOUD_TEST_AZURITE) and DRIMCLOUD_CI=1
 #    (tests then fail instead of skipping when a peer is missing);
@@ -30,6 +31,10 @@ fi
 if [ ! -f tools/azurite/node_modules/azurite/package.json ]; then
   log "installing Azurite (npm ci in tools/azurite)"
   (cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+if [ ! -f tools/dicomweb-client/node_modules/dicomweb-client/package.json ]; then
+  log "installing dicomweb-client (npm ci in tools/dicomweb-client)"
+  (cd tools/dicomweb-client && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 dotnet tool restore >/dev/null
 

@@ -1,5 +1,6 @@
 using DrimCloud.Api.DicomWeb;
 using DrimCloud.Api.Infrastructure;
+using DrimCloud.Api.Platform;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
 using DrimCloud.Storage;
@@ -14,11 +15,16 @@ builder.Services.AddDrimCloudData(builder.Configuration);
 builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
 builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
 builder.Services.AddDicomWeb();
+builder.Services.AddPlatformOnboarding();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
 builder.Services.AddAuthorizationBuilder()
-    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+    .AddPolicy(DicomWebEndpoints.TenantAdministratorPolicy, p => p.RequireAuthenticatedUser()
+        .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.TenantAdminRole))
+    .AddPolicy(PlatformEndpoints.OperatorPolicy, p => p.RequireAuthenticatedUser()
+        .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.OperatorRole));
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -26,6 +32,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapPlatformEndpoints();
 
 var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
 tenant.MapTenantEndpoints();

@@ -3,6 +3,9 @@ namespace DrimCloud.Storage;
 /// <summary>Naming rules shared by every implementation, so a key valid on one store is valid on all.</summary>
 public static class BlobNames
 {
+    /// <summary>Derived documents (rebuilt from the index on demand) live under this prefix, apart from instances.</summary>
+    public const string DerivedPrefix = "metadata-cache/";
+
     /// <summary>The container of a tenant: <c>tenant-{id:N}</c> (valid for Azure: lower-case, 3 to 63 characters).</summary>
     public static string ContainerFor(Guid tenantId) => $"tenant-{tenantId:N}";
 

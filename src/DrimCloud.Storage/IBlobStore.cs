@@ -19,6 +19,13 @@ public interface IBlobStore
     /// </summary>
     Task<Stream> OpenReadAsync(string container, string key, long offset = 0, long? length = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens an object as a seekable stream that reads what is asked when it is asked (a file, or ranged reads of a
+    /// remote blob), for parsers that jump over large values instead of reading them.
+    /// Throws <see cref="BlobNotFoundException"/> when it does not exist.
+    /// </summary>
+    Task<Stream> OpenSeekableReadAsync(string container, string key, CancellationToken cancellationToken = default);
+
     /// <summary>Size and timestamps of an object, or null when it does not exist.</summary>
     Task<BlobInfo?> GetInfoAsync(string container, string key, CancellationToken cancellationToken = default);
 

@@ -16,6 +16,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"drimcloud-it-{Guid.NewGuid():N}");
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>The platform's data folder (file blobs under blobs/, the SQLite database).</summary>
+    public string DataDir => _dataDir;
     public TimeSpan StartupTime { get; private set; }
     public ResourceLogCollector Logs { get; private set; } = null!;
 

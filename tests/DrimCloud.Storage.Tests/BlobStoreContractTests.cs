@@ -135,6 +135,26 @@ public abstract class BlobStoreContractTests
     }
 
     [SkippableFact]
+    public async Task Seekable_reads_jump_to_any_position()
+    {
+        RequirePeer();
+        await Store.CreateAsync(Container, "s/seek", new PatternStream(3 * 1024 * 1024, seed: 11));
+        var expected = new byte[3 * 1024 * 1024];
+        new PatternStream(expected.Length, seed: 11).ReadExactly(expected);
+        await using var s = await Store.OpenSeekableReadAsync(Container, "s/seek");
+        Assert.True(s.CanSeek);
+        Assert.Equal(expected.Length, s.Length);
+        var buffer = new byte[100];
+        foreach (var at in new long[] { 2_500_000, 10, 1_048_570, 3 * 1024 * 1024 - 100 })
+        {
+            s.Seek(at, SeekOrigin.Begin);
+            await s.ReadExactlyAsync(buffer);
+            Assert.Equal(expected.AsSpan((int)at, 100).ToArray(), buffer);
+        }
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenSeekableReadAsync(Container, "s/none"));
+    }
+
+    [SkippableFact]
     public async Task Containers_are_independent()
     {
         RequirePeer();

@@ -18,6 +18,12 @@ public static partial class DicomWebEndpoints
         services.AddScoped<InstanceIngestor>();
         services.AddScoped<InstanceIndexWriter>();
         services.AddScoped<IFrameSource, StoredFrameSource>();
+        services.AddScoped<InstanceRetrieval>();
+        services.AddScoped<MetadataRetrieval>();
+        services.AddScoped<SeriesMetadataDocuments>();
+        services.AddScoped<FrameRetrieval>();
+        services.AddScoped<BulkDataRetrieval>();
+        services.AddScoped<StudyDeletion>();
         AddQueryServices(services);
         AddRenderedServices(services);
         return services;

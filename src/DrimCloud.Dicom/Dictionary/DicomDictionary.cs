@@ -55,8 +55,24 @@ public static class DicomDictionary
         }
 
         alternative = DicomVR.NO;
-        return SlowVR(tag);
+        if (s_slowVRs.TryGetValue(tag.Value, out var cached))
+        {
+            return new DicomVR(cached);
+        }
+
+        var vr = SlowVR(tag);
+        if (s_slowVRs.Count < MaxSlowCacheEntries)
+        {
+            // Tags outside the table (repeating groups, private, unknown) need a scan; remember the answer, with a cap
+            // so that hostile input cannot grow the cache without bound.
+            s_slowVRs.TryAdd(tag.Value, vr.Code);
+        }
+
+        return vr;
     }
+
+    private const int MaxSlowCacheEntries = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<uint, ushort> s_slowVRs = new();
 
     private static DicomVR SlowVR(DicomTag tag)
     {

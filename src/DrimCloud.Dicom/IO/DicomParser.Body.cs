@@ -12,7 +12,7 @@ internal sealed partial class DicomParser
 
     private Need StepBody()
     {
-        while (true)
+        while (_phase == Phase.Body)
         {
             ref var frame = ref _frames[_depth - 1];
             if (frame.End >= 0 && _offset >= frame.End)
@@ -39,6 +39,8 @@ internal sealed partial class DicomParser
                 return need;
             }
         }
+
+        return Need.Nothing;
     }
 
     /// <summary>Reads an item or sequence delimiter header (8 bytes). Returns false when more data is needed.</summary>
@@ -122,7 +124,7 @@ internal sealed partial class DicomParser
         }
 
         var start = _offset;
-        var placement = PlaceValue(8, length, "a pixel data fragment");
+        var placement = PlaceValue(8, length, FragmentTag);
         if (placement == Placement.NeedData)
         {
             return Need.Data;
@@ -290,7 +292,7 @@ internal sealed partial class DicomParser
             return Need.Nothing;
         }
 
-        var placement = PlaceValue(header, length, $"element {new DicomTag(tag)}");
+        var placement = PlaceValue(header, length, tag);
         if (placement == Placement.NeedData)
         {
             return Need.Data;
@@ -346,13 +348,19 @@ internal sealed partial class DicomParser
     /// length on a seekable source is rejected against the source size, and on a non-seekable one the buffer only
     /// grows as real bytes arrive.
     /// </summary>
-    private Placement PlaceValue(int header, uint length, string what)
+    /// <summary>Stands for "a fragment" in error messages (fragments are items, not elements).</summary>
+    private const uint FragmentTag = ItemTag;
+
+    /// <summary>Error text for the thing being read; built only when there is an error.</summary>
+    private static string Describe(uint tag) => tag == FragmentTag ? "a pixel data fragment" : $"element {new DicomTag(tag)}";
+
+    private Placement PlaceValue(int header, uint length, uint tag)
     {
         var available = Available;
         var valueEnd = _offset + header + length;
         if (_seekable && valueEnd > _sourceLength)
         {
-            throw new DicomFormatException(_offset + header - 4, $"{what} has length {length}, past the end of the data ({_sourceLength - _offset - header} bytes left)");
+            throw new DicomFormatException(_offset + header - 4, $"{Describe(tag)} has length {length}, past the end of the data ({_sourceLength - _offset - header} bytes left)");
         }
 
         if (header + (long)length <= available)
@@ -390,12 +398,12 @@ internal sealed partial class DicomParser
 
         if (_eof)
         {
-            throw new DicomFormatException(_offset + header - 4, $"{what} has length {length}, past the end of the data ({available - header} bytes left)");
+            throw new DicomFormatException(_offset + header - 4, $"{Describe(tag)} has length {length}, past the end of the data ({available - header} bytes left)");
         }
 
         if (header + (long)length > Array.MaxLength - 1024)
         {
-            throw new DicomFormatException(_offset + header - 4, $"{what} has length {length}, too large to hold in memory; read it from a seekable source");
+            throw new DicomFormatException(_offset + header - 4, $"{Describe(tag)} has length {length}, too large to hold in memory; read it from a seekable source");
         }
 
         _need = header + (int)length;

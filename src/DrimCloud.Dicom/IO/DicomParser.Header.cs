@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace DrimCloud.Dicom;
 
@@ -154,7 +153,14 @@ internal sealed partial class DicomParser
             throw new DicomFormatException(_offset, "file meta information has no Transfer Syntax UID (0002,0010)");
         }
 
-        TransferSyntax = DicomTransferSyntax.FromUid(uid.Trim());
+        uid = uid.Trim();
+        if (DicomUid.Validate(uid) is { } problem)
+        {
+            // Usually a wrong length in the meta information that made the reader take other bytes for the UID.
+            throw new DicomFormatException(Meta[DicomTag.TransferSyntaxUid].ValueOffset, $"Transfer Syntax UID (0002,0010) is not a valid UID ({problem})");
+        }
+
+        TransferSyntax = DicomTransferSyntax.FromUid(uid);
         DatasetOffset = _offset;
         if (TransferSyntax.IsDeflated)
         {
@@ -170,6 +176,4 @@ internal sealed partial class DicomParser
         _pos += count;
         _offset += count;
     }
-
-    internal static string Describe(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 }

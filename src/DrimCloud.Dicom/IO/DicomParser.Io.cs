@@ -43,15 +43,23 @@ internal sealed partial class DicomParser
     private int PrepareFill(int count)
     {
         var missing = count - Available;
-        var wanted = (long)Math.Max(missing, ReadChunk);
+        long wanted = Math.Max(missing, ReadChunk);
         if (_seekable)
         {
+            // The source size is known (and lengths were checked against it), so read what is needed at once.
             var remaining = _sourceLength - (_offset + Available);
             wanted = Math.Max(missing, Math.Min(wanted, remaining));
         }
+        else
+        {
+            // A length field can say anything: use the free space first and grow at most by doubling when the buffer
+            // is full, so memory follows the bytes that really arrive.
+            var free = _buffer.Data.Length - _buffer.Length;
+            wanted = free >= Math.Min(missing, ReadChunk) ? Math.Min(wanted, free) : Math.Min(wanted, Math.Max(ReadChunk, _buffer.Data.Length));
+        }
 
         _buffer.EnsureCapacity((int)Math.Min(Array.MaxLength, _buffer.Length + wanted));
-        return (int)Math.Min(_buffer.Data.Length - _buffer.Length, Math.Max(wanted, missing));
+        return (int)Math.Min(_buffer.Data.Length - _buffer.Length, wanted);
     }
 
     private void SkipUnseekable()

@@ -133,39 +133,57 @@ internal sealed partial class DicomParser
 
     public void Run()
     {
-        while (true)
+        try
         {
-            switch (Step())
+            while (true)
             {
-                case Need.Done:
-                    return;
-                case Need.Data:
-                    Fill(_need);
-                    break;
-                case Need.Skip:
-                    SkipUnseekable();
-                    break;
+                switch (Step())
+                {
+                    case Need.Done:
+                        return;
+                    case Need.Data:
+                        Fill(_need);
+                        break;
+                    case Need.Skip:
+                        SkipUnseekable();
+                        break;
+                }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw DeflateError(e);
         }
     }
 
     public async ValueTask RunAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            switch (Step())
+            while (true)
             {
-                case Need.Done:
-                    return;
-                case Need.Data:
-                    await FillAsync(_need, cancellationToken);
-                    break;
-                case Need.Skip:
-                    await SkipUnseekableAsync(cancellationToken);
-                    break;
+                switch (Step())
+                {
+                    case Need.Done:
+                        return;
+                    case Need.Data:
+                        await FillAsync(_need, cancellationToken);
+                        break;
+                    case Need.Skip:
+                        await SkipUnseekableAsync(cancellationToken);
+                        break;
+                }
             }
         }
+        catch (InvalidDataException e)
+        {
+            throw DeflateError(e);
+        }
     }
+
+    /// <summary>Only the deflate decoder throws InvalidDataException here.</summary>
+    private DicomFormatException DeflateError(InvalidDataException e) =>
+        new(_offset + Available, "deflated data set is corrupt: " + e.Message, e);
 
     private int Available => _buffer.Length - _pos;
 
@@ -177,28 +195,21 @@ internal sealed partial class DicomParser
 
     private Need Step()
     {
-        try
+        while (true)
         {
-            while (true)
+            var need = _phase switch
             {
-                var need = _phase switch
-                {
-                    Phase.Preamble => StepPreamble(),
-                    Phase.Meta => StepMeta(),
-                    Phase.DatasetStart => StepDatasetStart(),
-                    Phase.Body => StepBody(),
-                    Phase.TrailingPadding => StepTrailingPadding(),
-                    _ => Need.Done,
-                };
-                if (need != Need.Nothing)
-                {
-                    return need;
-                }
+                Phase.Preamble => StepPreamble(),
+                Phase.Meta => StepMeta(),
+                Phase.DatasetStart => StepDatasetStart(),
+                Phase.Body => StepBody(),
+                Phase.TrailingPadding => StepTrailingPadding(),
+                _ => Need.Done,
+            };
+            if (need != Need.Nothing)
+            {
+                return need;
             }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DicomFormatException(_offset, "deflated data set is corrupt: " + e.Message, e);
         }
     }
 

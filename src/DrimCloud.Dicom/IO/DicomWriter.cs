@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 
 namespace DrimCloud.Dicom;
 
@@ -24,7 +23,10 @@ public static class DicomWriter
         options ??= DicomWriteOptions.Default;
         var target = options.TransferSyntax ?? file.TransferSyntax;
         var converting = target.Uid != file.TransferSyntax.Uid || file.TransferSyntaxMismatch;
-        CheckConvertible(file.Dataset, file.TransferSyntax, target);
+        CheckConvertible(file.TransferSyntax, target);
+
+        // Data set group lengths (retired) are kept only when they are still right: same encoding, nothing changed.
+        var dropGroupLengths = converting || file.Dataset.IsModified;
 
         var format = options.FileFormat;
         if (format == DicomFileFormat.AsRead)
@@ -50,7 +52,7 @@ public static class DicomWriter
             }
 
             var meta = BuildMeta(file, target, converting, options);
-            new ElementWriter(sink, DicomTransferSyntax.ExplicitVRLittleEndian, converting: false).WriteDataset(meta);
+            new ElementWriter(sink, DicomTransferSyntax.ExplicitVRLittleEndian, converting: false, dropGroupLengths: false).WriteDataset(meta);
         }
 
         if (target.IsDeflated && !converting && !file.Dataset.IsModified && file.HasValueSource && file.SourceLength > file.DatasetOffset)
@@ -67,14 +69,14 @@ public static class DicomWriter
             using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
             using (var deflated = new DicomOutputBuffer(deflate))
             {
-                new ElementWriter(deflated, target, converting).WriteDataset(file.Dataset);
+                new ElementWriter(deflated, target, converting, dropGroupLengths).WriteDataset(file.Dataset);
                 WriteTrailingPadding(file, deflated, converting);
             }
 
             return;
         }
 
-        new ElementWriter(sink, target, converting).WriteDataset(file.Dataset);
+        new ElementWriter(sink, target, converting, dropGroupLengths).WriteDataset(file.Dataset);
         WriteTrailingPadding(file, sink, converting);
     }
 
@@ -82,12 +84,12 @@ public static class DicomWriter
     public static void WriteDataset(DicomDataset dataset, Stream output, DicomTransferSyntax transferSyntax)
     {
         using var sink = new DicomOutputBuffer(output);
-        new ElementWriter(sink, transferSyntax, converting: false).WriteDataset(dataset);
+        new ElementWriter(sink, transferSyntax, converting: false, dropGroupLengths: true).WriteDataset(dataset);
     }
 
     private static bool HasValueSourceOrBuffer(this DicomFile file) => file.HasValueSource || file.Dataset.SharedBuffer is not null;
 
-    private static void CheckConvertible(DicomDataset dataset, DicomTransferSyntax from, DicomTransferSyntax to)
+    private static void CheckConvertible(DicomTransferSyntax from, DicomTransferSyntax to)
     {
         if (from.Uid == to.Uid)
         {
@@ -98,8 +100,6 @@ public static class DicomWriter
         {
             throw new NotSupportedException($"cannot convert from {from.Name} to {to.Name}: only uncompressed transfer syntaxes (and deflate) can be converted (no image codecs)");
         }
-
-        _ = dataset;
     }
 
     private static void WriteTrailingPadding(DicomFile file, DicomOutputBuffer sink, bool converting)
@@ -165,6 +165,4 @@ public static class DicomWriter
         meta.SetRaw(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, lengthBytes);
         return meta;
     }
-
-    internal static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 }

@@ -1,7 +1,7 @@
 namespace DrimCloud.Dicom;
 
 /// <summary>Encodes elements, sequences, items and fragments in one target transfer syntax (PS3.5 §7).</summary>
-internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax target, bool converting)
+internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax target, bool converting, bool dropGroupLengths)
 {
     private const uint Undefined = 0xFFFFFFFF;
     private const uint ItemTag = 0xFFFEE000;
@@ -20,9 +20,9 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
         for (var i = 0; i < dataset.Count; i++)
         {
             ref var entry = ref dataset.EntryAt(i);
-            if (converting && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
+            if (dropGroupLengths && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
             {
-                // Data set group lengths are retired and would be wrong after re-encoding.
+                // Data set group lengths are retired and would be wrong after re-encoding or editing.
                 continue;
             }
 
@@ -38,7 +38,7 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
             // An implicit sequence that arrived inside explicit UN is kept that way when nothing is converted.
             var keepUN = !converting && (entry.Flags & EntryFlags.SequenceFromUN) != 0;
             var inner = keepUN ? new Encoding(true, false) : encoding;
-            var undefined = entry.IsUndefinedLength;
+            var undefined = UsesUndefinedLength(ref entry, encoding);
             var length = undefined ? Undefined : checked((uint)MeasureSequence(sequence, inner));
             WriteHeader(entry.Tag, keepUN ? DicomVR.UN : DicomVR.SQ, length, encoding);
             for (var i = 0; i < sequence.Count; i++)
@@ -107,6 +107,13 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
         }
     }
 
+    /// <summary>
+    /// Undefined length as read; and when converting to implicit VR, also for every sequence the dictionary does not
+    /// know as SQ (private ones): with a defined length a reader of implicit VR could not tell it is a sequence.
+    /// </summary>
+    private bool UsesUndefinedLength(ref DicomElementEntry entry, Encoding encoding) =>
+        entry.IsUndefinedLength || (converting && encoding.Implicit && DicomDictionary.GetVR(new DicomTag(entry.Tag)) != DicomVR.SQ);
+
     private void WriteHeader(uint tag, DicomVR vr, uint length, Encoding encoding)
     {
         if (encoding.Implicit)
@@ -151,7 +158,7 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
         for (var i = 0; i < dataset.Count; i++)
         {
             ref var entry = ref dataset.EntryAt(i);
-            if (converting && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
+            if (dropGroupLengths && (entry.Tag & 0xFFFF) == 0 && entry.Tag >> 16 != 0x0002)
             {
                 continue;
             }
@@ -170,7 +177,7 @@ internal sealed class ElementWriter(DicomOutputBuffer sink, DicomTransferSyntax 
             var keepUN = !converting && (entry.Flags & EntryFlags.SequenceFromUN) != 0;
             var inner = keepUN ? new Encoding(true, false) : encoding;
             var header = encoding.Implicit ? 8 : 12;
-            return header + MeasureSequence(sequence, inner) + (entry.IsUndefinedLength ? 8 : 0);
+            return header + MeasureSequence(sequence, inner) + (UsesUndefinedLength(ref entry, encoding) ? 8 : 0);
         }
 
         if (entry.Payload is DicomFragments fragments)

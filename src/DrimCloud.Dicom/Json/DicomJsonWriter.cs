@@ -33,7 +33,9 @@ public static class DicomJsonWriter
         Write(writer, dataset, options);
     }
 
-    /// <summary>Writes a dataset as one JSON object at the writer's current position.</summary>
+    /// <summary>Writes a dataset as one JSON object at the writer's current position. A writer over a Stream keeps its
+    /// output until flushed: when writing many datasets, flush (or FlushAsync) between them once
+    /// <see cref="Utf8JsonWriter.BytesPending"/> is large, so memory stays flat.</summary>
     public static void Write(Utf8JsonWriter writer, DicomDataset dataset, DicomJsonOptions? options = null)
     {
         options ??= DicomJsonOptions.Default;

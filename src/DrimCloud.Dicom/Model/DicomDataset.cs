@@ -160,11 +160,14 @@ public sealed partial class DicomDataset : IDisposable, IEnumerable<DicomElement
 
     internal void ReadFromSource(long offset, Span<byte> destination)
     {
-        var source = _source ?? throw new InvalidOperationException("This value was read past and not kept (non-seekable source in skip mode).");
+        var source = Source ?? throw new InvalidOperationException("This value was read past and not kept (non-seekable source in skip mode).");
         source.ReadAt(offset, destination);
     }
 
-    internal bool HasSource => _source is not null;
+    /// <summary>The source of lazy values: the root's (items are created before the root knows it).</summary>
+    private DicomValueSource? Source => _source ?? Parent?.Source;
+
+    internal bool HasSource => Source is not null;
 
     /// <summary>True once anything in this dataset or one of its items was changed after it was read.</summary>
     public bool IsModified { get; private set; }

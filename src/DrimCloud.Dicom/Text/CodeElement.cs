@@ -97,24 +97,19 @@ internal sealed class CodeElement
     }
 
     /// <summary>
-    /// JIS X 0208 / 0212 arrive as 7-bit byte pairs; EUC-JP is the same code with the high bit set (and an SS3 prefix
-    /// for JIS X 0212), which lets the platform's EUC-JP tables do the mapping.
+    /// JIS X 0208 / 0212 arrive as 7-bit byte pairs. EUC-JP (code page 51932) is JIS X 0208 with the high bit set on
+    /// both bytes; Windows code page 20932 holds JIS X 0212 as the first byte with the high bit set and the second
+    /// without. Either way the platform's tables do the mapping.
     /// </summary>
     private void DecodeJis(ReadOnlySpan<byte> run, StringBuilder output)
     {
         var pairs = run.Length / 2;
-        var width = Kind == CodeKind.Jis0212 ? 3 : 2;
-        Span<byte> euc = pairs * width <= 512 ? stackalloc byte[pairs * width] : new byte[pairs * width];
+        Span<byte> euc = pairs * 2 <= 512 ? stackalloc byte[pairs * 2] : new byte[pairs * 2];
+        var secondHigh = Kind == CodeKind.Jis0208 ? (byte)0x80 : (byte)0;
         for (var i = 0; i < pairs; i++)
         {
-            var o = i * width;
-            if (width == 3)
-            {
-                euc[o++] = 0x8F;
-            }
-
-            euc[o] = (byte)(run[2 * i] | 0x80);
-            euc[o + 1] = (byte)(run[(2 * i) + 1] | 0x80);
+            euc[2 * i] = (byte)(run[2 * i] | 0x80);
+            euc[(2 * i) + 1] = (byte)((run[(2 * i) + 1] & 0x7F) | secondHigh);
         }
 
         output.Append(_encoding!.GetString(euc));
@@ -195,13 +190,13 @@ internal sealed class CodeElement
                 destination[1] = (byte)(bytes[1] & 0x7F);
                 return 2;
             case CodeKind.Jis0212:
-                if (count != 3 || bytes[0] != 0x8F)
+                if (count != 2 || bytes[0] < 0xA1 || bytes[1] >= 0x80)
                 {
                     return 0;
                 }
 
-                destination[0] = (byte)(bytes[1] & 0x7F);
-                destination[1] = (byte)(bytes[2] & 0x7F);
+                destination[0] = (byte)(bytes[0] & 0x7F);
+                destination[1] = bytes[1];
                 return 2;
             default:
                 return 0;

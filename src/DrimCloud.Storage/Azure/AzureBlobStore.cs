@@ -64,6 +64,20 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
         }
     }
 
+    public async Task<Stream> OpenSeekableReadAsync(string container, string key, CancellationToken cancellationToken = default)
+    {
+        var blob = await BlobAsync(container, key, create: false, cancellationToken);
+        try
+        {
+            // The SDK's read stream is seekable and fetches 1 MiB ranges on demand.
+            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 1024 * 1024 }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new BlobNotFoundException(container, key);
+        }
+    }
+
     public async Task<BlobInfo?> GetInfoAsync(string container, string key, CancellationToken cancellationToken = default)
     {
         var blob = await BlobAsync(container, key, create: false, cancellationToken);

@@ -77,6 +77,18 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult<Stream>(new RangeReadStream(file, offset, length));
     }
 
+    public Task<Stream> OpenSeekableReadAsync(string container, string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(PathOf(container, key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 16 * 1024, FileOptions.Asynchronous | FileOptions.RandomAccess));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(container, key);
+        }
+    }
+
     public Task<BlobInfo?> GetInfoAsync(string container, string key, CancellationToken cancellationToken = default)
     {
         var info = new FileInfo(PathOf(container, key));

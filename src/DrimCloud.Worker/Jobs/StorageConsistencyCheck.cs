@@ -46,6 +46,7 @@ public sealed class StorageConsistencyCheck(ITenantScopedDbContextFactory contex
         var count = 0;
         await foreach (var blob in blobs.ListAsync(BlobNames.ContainerFor(tenantId), "", cancellationToken))
         {
+            if (blob.Key.StartsWith(BlobNames.DerivedPrefix, StringComparison.Ordinal)) continue; // caches, not instances
             count++;
             if (indexed.Contains(blob.Key)) seen.Add(blob.Key);
             else if (blob.LastModified < cutoff) orphans.Add(blob.Key);

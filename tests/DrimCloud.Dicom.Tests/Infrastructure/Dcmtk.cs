@@ -47,10 +47,15 @@ public static class Dcmtk
     public static (bool Reads, bool Complains, string StdErr) Dump(string path)
     {
         ExternalTool.Require("dcmdump");
-        var result = ExternalTool.Run("dcmdump", ["-q", path]);
-        var loud = ExternalTool.Run("dcmdump", [path]);
-        return (result.ExitCode == 0, loud.StdErr.Length > 0, loud.StdErr);
+        return s_dumps.GetOrAdd(path, static p =>
+        {
+            // Warnings go to stderr; with -q only errors would, and the exit code says whether it could read at all.
+            var result = ExternalTool.Run("dcmdump", [p]);
+            return (result.ExitCode == 0, result.StdErr.Length > 0, result.StdErr);
+        });
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool, bool, string)> s_dumps = new();
 
     /// <summary>Lengths of the items of the top-level encapsulated Pixel Data as dcmdump lists them (offset table first).</summary>
     public static List<long> PixelDataItemLengths(string path)

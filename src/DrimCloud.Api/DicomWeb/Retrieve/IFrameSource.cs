@@ -5,7 +5,7 @@ namespace DrimCloud.Api.DicomWeb.Retrieve;
 /// <summary>An instance of the current tenant as retrieval sees it: identity, encoding and where it is stored.</summary>
 public sealed record StoredInstanceRef(
     Guid Id, string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, string SopClassUid,
-    string TransferSyntaxUid, string BlobKey, long SizeBytes, int? NumberOfFrames, byte[]? FrameIndex);
+    string TransferSyntaxUid, string BlobKey, long SizeBytes, int? NumberOfFrames, byte[]? FrameIndex, int? BitsAllocated = null);
 
 /// <summary>
 /// Reads stored frames. Frames are located with the frame index written at ingest and read by byte ranges from the

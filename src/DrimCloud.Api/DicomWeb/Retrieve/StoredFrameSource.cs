@@ -17,7 +17,7 @@ public sealed class StoredFrameSource(DrimCloudDbContext db, IBlobStore blobs, I
     public Task<StoredInstanceRef?> FindInstanceAsync(string study, string series, string sop, CancellationToken cancellationToken) =>
         db.Instances.AsNoTracking()
             .Where(i => i.SopInstanceUid == sop && i.Series!.SeriesInstanceUid == series && i.Series.Study!.StudyInstanceUid == study)
-            .Select(i => new StoredInstanceRef(i.Id, study, series, sop, i.SopClassUid, i.TransferSyntaxUid, i.BlobKey, i.SizeBytes, i.NumberOfFrames, i.FrameIndex))
+            .Select(i => new StoredInstanceRef(i.Id, study, series, sop, i.SopClassUid, i.TransferSyntaxUid, i.BlobKey, i.SizeBytes, i.NumberOfFrames, i.FrameIndex, i.BitsAllocated))
             .SingleOrDefaultAsync(cancellationToken);
 
     public async Task<Stream?> OpenFrameAsync(StoredInstanceRef instance, int frameNumber, CancellationToken cancellationToken)

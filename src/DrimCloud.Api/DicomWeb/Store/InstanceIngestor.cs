@@ -165,13 +165,21 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
         foreach (var (name, uid) in new[] { ("SOP Instance UID (0008,0018)", h.SopInstanceUid), ("Study Instance UID (0020,000D)", h.StudyInstanceUid), ("Series Instance UID (0020,000E)", h.SeriesInstanceUid) })
         {
             if (uid is null) return StoreOutcome.Failure(StoreFailureReason.DataSetDoesNotMatch, $"{name} is missing.", h);
-            if (!DicomUid.IsValid(uid)) return StoreOutcome.Failure(StoreFailureReason.DataSetDoesNotMatch, $"{name} '{uid}' is not a valid UID.", h);
+            if (!IsAcceptableUid(uid)) return StoreOutcome.Failure(StoreFailureReason.DataSetDoesNotMatch, $"{name} '{uid}' is not a valid UID.", h);
         }
-        if (!DicomUid.IsValid(h.SopClassUid)) return StoreOutcome.Failure(StoreFailureReason.SopClassNotSupported, $"SOP Class UID '{h.SopClassUid}' is not a valid UID.", h);
+        if (!IsAcceptableUid(h.SopClassUid)) return StoreOutcome.Failure(StoreFailureReason.SopClassNotSupported, $"SOP Class UID '{h.SopClassUid}' is not a valid UID.", h);
         if (requiredStudyUid is not null && requiredStudyUid != h.StudyInstanceUid)
             return StoreOutcome.Failure(StoreFailureReason.DataSetDoesNotMatch, $"Study Instance UID {h.StudyInstanceUid} does not match the request's {requiredStudyUid}.", h);
         return null;
     }
+
+    /// <summary>
+    /// UIDs as real modalities write them: PS3.5 forbids leading zeros in a component, but older equipment writes them
+    /// and every PACS accepts them, so refusing them would lose real studies. Anything else invalid is refused: it could
+    /// not be a storage key or be matched reliably.
+    /// </summary>
+    private static bool IsAcceptableUid(string uid) =>
+        DicomUid.IsValid(uid) || (uid.Length <= DicomUid.MaxLength && uid.Split('.').All(c => c.Length > 0 && c.All(char.IsAsciiDigit)));
 
     private static ulong[]? ExtendedOffsets(DicomDataset d)
     {

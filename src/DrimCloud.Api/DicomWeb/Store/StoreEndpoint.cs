@@ -61,6 +61,10 @@ public static class StoreEndpoint
             outcomes.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"The request body is malformed: {e.Message}"));
         }
 
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("DrimCloud.Api.DicomWeb.Store");
+        foreach (var failure in outcomes.Where(o => !o.Stored))
+            logger.LogWarning("STOW into tenant {Tenant}: instance {Sop} refused with reason {Reason:X4}: {Detail}",
+                tenant.Slug, failure.SopInstanceUid ?? "(unknown)", failure.FailureReason, failure.Detail);
         var stored = outcomes.Count(o => o.Stored);
         await audit.RecordAsync("instance.store", study ?? string.Join(',', outcomes.Where(o => o.Stored).Select(o => o.StudyInstanceUid).Distinct().Take(5)),
             stored == outcomes.Count && stored > 0 ? AuditOutcome.Success : stored > 0 ? "partial" : AuditOutcome.Failed,

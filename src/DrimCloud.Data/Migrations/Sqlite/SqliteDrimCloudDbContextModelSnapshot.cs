@@ -301,18 +301,20 @@ namespace DrimCloud.Data.Migrations.Sqlite
 
                     b.HasIndex("PatientId");
 
-                    b.HasIndex("TenantId", "AccessionNumber");
-
-                    b.HasIndex("TenantId", "DicomPatientId");
+                    b.HasIndex("TenantId", "ModalitiesInStudy");
 
                     b.HasIndex("TenantId", "PatientName");
 
-                    b.HasIndex("TenantId", "PatientNameSearch");
-
-                    b.HasIndex("TenantId", "StudyDate");
-
                     b.HasIndex("TenantId", "StudyInstanceUid")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "StudyDate", "StudyTime", "Id");
+
+                    b.HasIndex("TenantId", "AccessionNumber", "StudyDate", "StudyTime", "Id");
+
+                    b.HasIndex("TenantId", "DicomPatientId", "StudyDate", "StudyTime", "Id");
+
+                    b.HasIndex("TenantId", "PatientNameSearch", "StudyDate", "StudyTime", "Id");
 
                     b.ToTable("Studies", (string)null);
                 });
