@@ -1,5 +1,6 @@
 using DrimCloud.Forwarder;
 using DrimCloud.Forwarder.Cloud;
+using DrimCloud.Forwarder.Reports;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();
@@ -17,5 +18,6 @@ builder.Services.AddHttpClient(CloudUris.HttpClientName);
 builder.Services.AddSingleton<CloudTokenClient>();
 builder.Services.AddSingleton<CloudLinkCheck>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudLinkCheck>());
+builder.Services.AddReportPath(builder.Configuration);
 
 builder.Build().Run();
