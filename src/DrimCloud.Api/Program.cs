@@ -1,6 +1,7 @@
 using DrimCloud.Api.DicomWeb;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Api.Platform;
+using DrimCloud.Api.Reports;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
 using DrimCloud.Storage;
@@ -16,6 +17,7 @@ builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
 builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
 builder.Services.AddDicomWeb();
 builder.Services.AddPlatformOnboarding();
+builder.Services.AddReports();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
@@ -37,5 +39,6 @@ app.MapPlatformEndpoints();
 var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
 tenant.MapTenantEndpoints();
 tenant.MapDicomWeb();
+tenant.MapReports();
 
 app.Run();

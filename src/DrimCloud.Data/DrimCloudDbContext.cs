@@ -3,6 +3,7 @@ using DrimCloud.Domain;
 using DrimCloud.Domain.Audit;
 using DrimCloud.Domain.Imaging;
 using DrimCloud.Domain.Patients;
+using DrimCloud.Domain.Reports;
 using DrimCloud.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
     public DbSet<Series> Series => Set<Series>();
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Report> Reports => Set<Report>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
