@@ -2,6 +2,7 @@ using DrimCloud.Api.DicomWeb;
 using DrimCloud.Api.Forwarders;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Api.Platform;
+using DrimCloud.Api.Reports;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
 using DrimCloud.Storage;
@@ -20,6 +21,7 @@ builder.Services.AddDicomWeb();
 builder.Services.AddPlatformOnboarding();
 builder.Services.AddForwarderControl();
 builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddReports();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
@@ -44,5 +46,6 @@ var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndp
 tenant.MapTenantEndpoints();
 tenant.MapDicomWeb();
 tenant.MapForwarderEndpoints();
+tenant.MapReports();
 
 app.Run();

@@ -4,6 +4,7 @@ using DrimCloud.Domain.Audit;
 using DrimCloud.Domain.Forwarders;
 using DrimCloud.Domain.Imaging;
 using DrimCloud.Domain.Patients;
+using DrimCloud.Domain.Reports;
 using DrimCloud.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +31,7 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ForwarderStatus> ForwarderStatuses => Set<ForwarderStatus>();
     public DbSet<ForwarderCommand> ForwarderCommands => Set<ForwarderCommand>();
+    public DbSet<Report> Reports => Set<Report>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

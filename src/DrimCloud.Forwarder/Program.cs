@@ -1,6 +1,7 @@
 using DrimCloud.Forwarder;
 using DrimCloud.Forwarder.Cloud;
 using DrimCloud.Forwarder.Control;
+using DrimCloud.Forwarder.Reports;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();
@@ -19,5 +20,6 @@ builder.Services.AddSingleton<CloudTokenClient>();
 builder.Services.AddSingleton<CloudLinkCheck>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudLinkCheck>());
 builder.AddForwarderControl();
+builder.Services.AddReportPath(builder.Configuration);
 
 builder.Build().Run();
