@@ -47,7 +47,7 @@ public sealed class FuzzTests
         var sources = new[] { AnsSamples.ExamCOru, AnsSamples.ExamCMdm, AnsSamples.PrototypeOru, AnsSamples.OmiO23 }
             .Select(File.ReadAllBytes).ToArray();
         var interesting = "|^~\\&\r\n\x0B\x1CMSHOBXPIDTXA0123456789+/=<>\"'"u8.ToArray();
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 400; i++)
         {
             var bytes = (byte[])sources[i % sources.Length].Clone();
             var mutations = random.Next(1, 8);
@@ -73,7 +73,7 @@ public sealed class FuzzTests
         // Mutations concentrated in the short segments (where field logic is) rather than in the base64.
         var random = new Random(8);
         var lines = File.ReadAllText(AnsSamples.ExamCOru).Split("\r\n");
-        for (var i = 0; i < 1500; i++)
+        for (var i = 0; i < 300; i++)
         {
             var copy = (string[])lines.Clone();
             var target = random.Next(copy.Length);
