@@ -17,6 +17,7 @@ public static class ForwarderEndpoints
         services.AddScoped<ForwarderCommandQueue>();
         services.AddScoped<ForwarderHeartbeats>();
         services.AddScoped<ForwarderCommands>();
+        services.AddScoped<MissingStudyPull>();
         return services;
     }
 

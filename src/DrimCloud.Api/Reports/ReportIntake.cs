@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using DrimCloud.Api.DicomWeb.Common;
+using DrimCloud.Api.Forwarders;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Data;
 using DrimCloud.Domain.Audit;
@@ -21,7 +22,7 @@ namespace DrimCloud.Api.Reports;
 /// patient (by INS, else IPP) and the study (by Study Instance UID, else accession number) when they are known.
 /// The same message sent twice (same bytes) is stored once and answered 200 with the first report.
 /// </summary>
-public sealed class ReportIntake(DrimCloudDbContext db, IBlobStore blobs, AuditLog audit, ILogger<ReportIntake> logger)
+public sealed class ReportIntake(DrimCloudDbContext db, IBlobStore blobs, AuditLog audit, MissingStudyPull pull, ILogger<ReportIntake> logger)
 {
     public const int MaxMessageBytes = 32 * 1024 * 1024;
     public static readonly string[] MediaTypes = ["application/hl7-v2", "x-application/hl7-v2+er7"];
@@ -121,6 +122,13 @@ public sealed class ReportIntake(DrimCloudDbContext db, IBlobStore blobs, AuditL
             row.Action, row.DocumentId, row.MessageType, row.MessageControlId, tenant.Slug, row.Id,
             row.PatientId is null ? "not yet known" : "linked", row.StudyId is null ? "not yet known" : "linked");
         await audit.RecordAsync("report.receive", row.DocumentId, AuditOutcome.Success, $"{row.Action} report {row.Id} ({row.MessageType})");
+        if (row.StudyId is null && row.Action != ReportActions.Delete && row.ReceivedBy is { } forwarder)
+        {
+            var command = await pull.RequestAsync(forwarder, row.StudyInstanceUid, row.AccessionNumber, CancellationToken.None);
+            if (command is not null)
+                await audit.RecordAsync("forwarder.command.create", row.StudyInstanceUid ?? $"accession:{row.AccessionNumber}", AuditOutcome.Success,
+                    $"pull-from-pacs {command.Id} for {forwarder}: report {row.Id} names a study this tenant does not hold");
+        }
         return Results.Created($"/tenants/{tenant.Slug}/reports/{row.Id}", ReportView.From(row));
     }
 

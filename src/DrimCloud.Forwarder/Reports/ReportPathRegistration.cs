@@ -19,6 +19,7 @@ public static class ReportPathRegistration
         services.AddHostedService(sp => sp.GetRequiredService<MllpReportListener>());
         services.AddSingleton<ReportRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportRelay>());
+        services.AddSingleton<DrimCloud.Forwarder.Control.IQueueStatusSource, ReportQueueStatus>();
         return services;
     }
 }

@@ -58,8 +58,27 @@ public sealed class ReportRelay(IHttpClientFactory httpClients, CloudTokenClient
         }
     }
 
+    /// <summary>Last delivery and last failure, for the heartbeat (details are in the log).</summary>
+    public DateTimeOffset? LastSentAt { get; private set; }
+    public string? LastError { get; private set; }
+    public DateTimeOffset? LastErrorAt { get; private set; }
+
     /// <summary>Sends one spooled message and applies the outcome to the spool.</summary>
     public async Task<RelayResult> SendAsync(SpooledReport report, CancellationToken cancellationToken)
+    {
+        var result = await SendOnceAsync(report, cancellationToken);
+        if (result == RelayResult.Sent) LastSentAt = DateTimeOffset.UtcNow;
+        else
+        {
+            LastError = result == RelayResult.Refused
+                ? $"report message {report.Id} refused by the cloud (kept in {spool.RejectedDirectory})"
+                : $"report message {report.Id} not delivered yet; retrying (see the forwarder log)";
+            LastErrorAt = DateTimeOffset.UtcNow;
+        }
+        return result;
+    }
+
+    private async Task<RelayResult> SendOnceAsync(SpooledReport report, CancellationToken cancellationToken)
     {
         var o = options.Value;
         try
