@@ -227,6 +227,33 @@ public sealed class RenderedTests(PlatformFixture platform)
         Assert.Equal(value.AsSpan(0, document.Length).ToArray(), document);
     }
 
+    [Fact]
+    public async Task A_large_encapsulated_PDF_streams_from_the_blob_at_its_declared_length()
+    {
+        using var client = await platform.DicomWebAsync(await platform.CreateTenantAsync("rnd-pdf"));
+        // Above the 64 KiB the header parse keeps in memory, odd length (padded in the file, trimmed by the declared length).
+        var document = new byte[300_001];
+        new Random(4).NextBytes(document);
+        "%PDF-1.7\n"u8.CopyTo(document);
+        var path = Path.Combine(Path.GetTempPath(), $"large-pdf-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            using (var file = DicomFile.Open(SampleFiles.Path(Pdf)))
+            {
+                file.Dataset.SetRaw(DicomTags.EncapsulatedDocument, DicomVR.OB, [.. document, 0]);
+                file.Dataset.SetIntegers(DicomTags.EncapsulatedDocumentLength, DicomVR.UL, [document.Length]);
+                DicomWriter.Save(file, path);
+            }
+            Assert.Equal(200, (await client.StoreAsync([path])).Status);
+            using var response = await client.GetAsync($"{InstancePath(Pdf)}/rendered", "application/pdf");
+            Assert.Equal(document, await OkBodyAsync(response, "application/pdf"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [SkippableFact]
     public async Task Accept_q_values_choose_the_media_type()
     {
@@ -272,6 +299,8 @@ public sealed class RenderedTests(PlatformFixture platform)
         using var tenth = await client.GetAsync($"{palette}/frames/10/rendered", "image/png");
         Assert.Equal(await OkBodyAsync(tenth, "image/png"), frameParts[2].Body);
         Assert.EndsWith("/frames/10/rendered", frameParts[2].Headers["content-location"], StringComparison.Ordinal);
+        using var one = await client.GetAsync($"{palette}/frames/10/rendered", "multipart/related; type=\"image/png\"");
+        Assert.Equal(frameParts[2].Body, Assert.Single(await MultipartBody.ReadAsync(one)).Body);
     }
 
     [SkippableFact]

@@ -54,7 +54,10 @@ public sealed class RenderedRetrieval(
             return;
         }
 
-        if (request.IsCollection)
+        // One frame asked for as multipart/related gets a body of one part.
+        var multipartFrame = !request.Thumbnail && frameNumbers is not null
+            && parameters.Accept.Choose(s_single) is null && parameters.Accept.Choose(s_multipart) is not null;
+        if (request.IsCollection || multipartFrame)
             await CollectionAsync(http, request, parameters, frameNumbers);
         else
             await SingleAsync(http, request, parameters, frameNumbers);
