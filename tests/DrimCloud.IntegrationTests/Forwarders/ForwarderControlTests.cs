@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DrimCloud.Hl7.Tests;
 using DrimCloud.Tests;
 
 namespace DrimCloud.IntegrationTests.Forwarders;
@@ -156,6 +157,31 @@ public sealed class ForwarderControlTests(PlatformFixture platform)
         var study = SampleFiles.Manifest().Single(r => r["file"] == "pydicom/CT_small.dcm")["study_uid"];
         using var push = await admin.PostAsJsonAsync(commands, new { kind = "push-to-pacs", studyInstanceUid = study });
         Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_report_for_a_study_the_tenant_lacks_asks_its_forwarder_to_pull_it_once()
+    {
+        var tenant = await platform.CreateTenantAsync("pullrep");
+        using var forwarder = await platform.ApiAsync(tenant.ForwarderId, tenant.ForwarderSecret);
+        using var admin = await platform.ApiAsync(tenant.AdminId, tenant.AdminSecret);
+        foreach (var control in new[] { "PULL-1", "PULL-2" })
+        {
+            // Same report twice under two control ids (two messages): still one open pull for the study.
+            using var content = new ByteArrayContent(AnsSamples.WithControlId(AnsSamples.ExamCOru, control));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/hl7-v2");
+            using var posted = await forwarder.PostAsync(Uri($"/tenants/{tenant.Slug}/reports/hl7v2"), content);
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+
+        using var listed = await admin.GetAsync(Uri($"/tenants/{tenant.Slug}/forwarders/{tenant.ForwarderId}/commands"));
+        var command = Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal("pull-from-pacs", command.GetProperty("kind").GetString());
+        Assert.Equal("1.2.250.1.213.4.5.2.1.103", command.GetProperty("studyInstanceUid").GetString());
+        Assert.Equal("ACN103", command.GetProperty("accessionNumber").GetString());
+        Assert.Equal("report-intake", command.GetProperty("createdBy").GetString());
+        using var polled = await forwarder.GetAsync(Uri($"/tenants/{tenant.Slug}/forwarder/commands/next?waitSeconds=0"));
+        Assert.Equal(HttpStatusCode.OK, polled.StatusCode);
     }
 
     private static Uri Uri(string relative) => new(relative, UriKind.Relative);
