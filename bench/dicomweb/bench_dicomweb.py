@@ -50,6 +50,13 @@ def load():
     return os.getloadavg()[0]
 
 
+def cpu_seconds(pid):
+    """User + system CPU time consumed so far by one process (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ------------------------------------------------------------------------------------------------ HTTP helpers
 
 def request(port, method, path, body=None, headers=None, timeout=600):
@@ -279,6 +286,7 @@ def stow(server, files, clients):
             conn.close()
 
     size = sum(os.path.getsize(f) for f in files)
+    cpu_before = cpu_seconds(server.pid)
     with RssSampler(server.pid) as rss:
         start = time.perf_counter()
         threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -287,8 +295,9 @@ def stow(server, files, clients):
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(server.pid) - cpu_before
     return {"instances": len(files), "stored": stats["ok"], "failed": stats["failed"], "errors": stats["errors"],
-            "seconds": elapsed, "instances_per_s": len(files) / elapsed, "mb_per_s": size / 1e6 / elapsed,
+            "seconds": elapsed, "server_cpu_ms_per_instance": cpu * 1000 / len(files), "instances_per_s": len(files) / elapsed, "mb_per_s": size / 1e6 / elapsed,
             "peak_rss_mb": rss.peak, "load": load()}
 
 
