@@ -421,10 +421,10 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     results["uptime_end"] = open("/proc/loadavg").read().strip()
-    print_table(results, clients, len(series_files), sum(os.path.getsize(f) for f in series_files) / 1e6)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
+    print_table(results, clients, len(series_files), sum(os.path.getsize(f) for f in series_files) / 1e6)
 
 
 def print_table(results, clients, n, size_mb):
@@ -446,6 +446,9 @@ def print_table(results, clients, n, size_mb):
                      ratio([r["instances_per_s"] for r in d], [r["instances_per_s"] for r in o])))
         rows.append((f"STOW {c} client(s): MB/s", cell([r["mb_per_s"] for r in d]), cell([r["mb_per_s"] for r in o]),
                      ratio([r["mb_per_s"] for r in d], [r["mb_per_s"] for r in o])))
+        rows.append((f"STOW {c} client(s): server CPU ms per instance", cell([r["server_cpu_ms_per_instance"] for r in d]),
+                     cell([r["server_cpu_ms_per_instance"] for r in o]),
+                     ratio([r["server_cpu_ms_per_instance"] for r in d], [r["server_cpu_ms_per_instance"] for r in o], higher_is_better=False)))
         rows.append((f"STOW {c} client(s): peak RSS MB", cell([r["peak_rss_mb"] for r in d], "{:.0f}"),
                      cell([r["peak_rss_mb"] for r in o], "{:.0f}"), ""))
     o = [r for r in results["retrieve"] if r["server"] == "Orthanc"]
