@@ -49,10 +49,15 @@ builder.AddProject<Projects.DrimCloud_Portal>("portal")
     .WithReference(api).WithReference(identity).WithReference(worker)
     .WithHttpHealthCheck("/health");
 
-// 6. One on-prem forwarder for tenant 'demo', as a hospital would run it.
+// 6. One on-prem forwarder for tenant 'demo', as a hospital would run it: DICOM SCP 'DRIMCLOUD' on port 11112
+//    (`storescu localhost 11112 file.dcm`), status on http://127.0.0.1:11180/status. The integration tests run this
+//    AppHost too and set both ports to 0 (free ports) so concurrent runs never collide.
 var forwarderSecret = builder.AddParameter("demo-forwarder-secret", secret: true);
 builder.AddProject<Projects.DrimCloud_Forwarder>("forwarder-demo")
     .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName)
+    .WithEnvironment("Forwarder__Dicom__Port", builder.Configuration["DrimCloud:Forwarder:DicomPort"] ?? "11112")
+    .WithEnvironment("Forwarder__Status__Port", builder.Configuration["DrimCloud:Forwarder:StatusPort"] ?? "11180")
+    .WithEnvironment("Forwarder__Spool__Folder", Path.Combine(settings.DataDir, "forwarder-demo", "spool"))
     .WithEnvironment("Forwarder__Tenant", "demo")
     .WithEnvironment("Forwarder__ClientId", "demo-forwarder")
     .WithEnvironment("Forwarder__ClientSecret", forwarderSecret)
@@ -66,6 +71,8 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, _) =>
     log.LogInformation("DrimCloud is starting. Data folder: {DataDir}. Database: {Db}. Blobs: {Blobs}.",
         settings.DataDir, settings.DatabaseProvider, settings.BlobProvider);
     log.LogInformation("API http://localhost:5100 · Identity http://localhost:5101 · Portal http://localhost:5102 · Worker http://localhost:5103/hangfire");
+    log.LogInformation("Forwarder 'demo': DICOM AE DRIMCLOUD on port {Port} · status http://127.0.0.1:{StatusPort}/status",
+        builder.Configuration["DrimCloud:Forwarder:DicomPort"] ?? "11112", builder.Configuration["DrimCloud:Forwarder:StatusPort"] ?? "11180");
     if (builder.Environment.IsDevelopment())
         log.LogInformation("Development tenants 'demo' and 'demo-b'; forwarder clients 'demo-forwarder' / 'demo-b-forwarder' with secret 'dev-secret'.");
     return Task.CompletedTask;

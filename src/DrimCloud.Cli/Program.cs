@@ -6,4 +6,5 @@ var root = new RootCommand("drimcloud — DrimCloud command-line tool (DICOM fil
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(DicomCommand.Create());
+root.Subcommands.Add(ForwarderCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,9 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using System.Net;
 using DrimCloud.Forwarder;
 using DrimCloud.Forwarder.Cloud;
 using DrimCloud.Forwarder.Control;
 using DrimCloud.Forwarder.Reports;
+using DrimCloud.Forwarder.Dicom;
+using DrimCloud.Forwarder.Spool;
+using DrimCloud.Forwarder.Status;
+using DrimCloud.Forwarder.Upload;
+using Microsoft.Extensions.Options;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // A service's working directory is not the install folder: appsettings.json is read next to the executable.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.AddServiceDefaults();
 builder.Services.AddSystemd();
 builder.Services.AddWindowsService(o => o.ServiceName = "DrimCloud Forwarder");
@@ -13,7 +27,16 @@ builder.Services.AddOptions<ForwarderOptions>()
     .ValidateDataAnnotations()
     .Validate(o => o.Cloud.ApiUrl is { IsAbsoluteUri: true } && o.Cloud.IdentityUrl is { IsAbsoluteUri: true },
         "Forwarder:Cloud:ApiUrl and Forwarder:Cloud:IdentityUrl must be absolute URLs.")
+    .Validate(o => IPAddress.TryParse(o.Dicom.BindAddress, out _), "Forwarder:Dicom:BindAddress must be an IP address.")
     .ValidateOnStart();
+
+var forwarder = builder.Configuration.GetSection(ForwarderOptions.Section).Get<ForwarderOptions>() ?? new ForwarderOptions();
+// The local status endpoint only: never reachable from the network.
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    if (forwarder.Status.Port >= 0) kestrel.Listen(IPAddress.Loopback, forwarder.Status.Port);
+});
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpClient(CloudUris.HttpClientName);
 builder.Services.AddSingleton<CloudTokenClient>();
@@ -22,4 +45,26 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudLinkCheck>())
 builder.AddForwarderControl();
 builder.Services.AddReportPath(builder.Configuration);
 
-builder.Build().Run();
+builder.Services.AddSingleton(sp =>
+{
+    var folder = SpoolLocation.Resolve(sp.GetRequiredService<IOptions<ForwarderOptions>>().Value.Spool.Folder);
+    var spool = DicomSpool.Open(folder, sp.GetRequiredService<TimeProvider>());
+    var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("DrimCloud.Forwarder.Spool");
+    var r = spool.Recovery;
+    log.LogInformation("Spool {Folder}: {Pending} instances pending from before; {Discarded} incomplete files discarded.", folder, r.Pending, r.DiscardedFiles);
+    if (r.DamagedJournalLines > 0) log.LogWarning("Spool journal: {Lines} damaged lines ignored (writes cut by a crash, never acknowledged).", r.DamagedJournalLines);
+    if (r.MissingFiles > 0) log.LogError("Spool: {Missing} journaled instances have no file any more (removed by hand?); they cannot be uploaded.", r.MissingFiles);
+    return spool;
+});
+builder.Services.AddSingleton<UploadStatus>();
+builder.Services.AddSingleton<SpoolStorageHandler>();
+builder.Services.AddSingleton<StorageScp>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageScp>());
+builder.Services.AddHostedService<Uploader>();
+builder.Services.AddSingleton<ForwarderStatusSource>();
+builder.Services.AddSingleton<IQueueStatusSource, DicomQueueStatus>();
+
+var app = builder.Build();
+app.MapGet("/status", (ForwarderStatusSource status) => Results.Json(status.Current(), StatusJson.Options));
+app.MapDefaultEndpoints();
+app.Run();

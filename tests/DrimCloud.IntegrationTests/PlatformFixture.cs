@@ -27,7 +27,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.DrimCloud_AppHost>(
-            ["--environment=Development", $"--DrimCloud:DataDir={_dataDir}"], cts.Token);
+            // The demo forwarder's fixed ports (11112, 11180) would collide between concurrent runs: free ports here.
+            ["--environment=Development", $"--DrimCloud:DataDir={_dataDir}", "--DrimCloud:Forwarder:DicomPort=0", "--DrimCloud:Forwarder:StatusPort=0"], cts.Token);
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
         // Once the resources exist (their log streams are keyed by instance), follow their logs from the beginning.

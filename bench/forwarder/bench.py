@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""storescu -> forwarder -> cloud versus a direct STOW-RS upload of the same series, in one run (see run.sh).
+
+  bench.py --api URL --identity URL --series DIR --forwarder-pid PID --dicom-port P [--runs 1] [--batch 100] [--concurrency 4]
+
+The direct upload goes to tenant demo-b (client demo-b-forwarder), the forwarder uploads to tenant demo: two tenants,
+so neither run finds the other's instances already stored. Same batch size and concurrency on both sides.
+"""
+import argparse
+import concurrent.futures
+import http.client
+import json
+import os
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import pydicom
+
+
+def token(identity, client, secret="dev-secret"):
+    body = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client, "client_secret": secret,
+                                   "scope": "drimcloud.api"}).encode()
+    with urllib.request.urlopen(urllib.request.Request(identity.rstrip("/") + "/connect/token", data=body)) as r:
+        return json.load(r)["access_token"]
+
+
+def stow_batch(api, tenant, bearer, files):
+    """One STOW-RS request, streamed from the files (chunked), like the forwarder's."""
+    url = urllib.parse.urlparse(api)
+    boundary = uuid.uuid4().hex
+
+    def body():
+        for f in files:
+            yield f"--{boundary}\r\nContent-Type: application/dicom\r\nContent-Length: {os.path.getsize(f)}\r\n\r\n".encode()
+            with open(f, "rb") as stream:
+                while chunk := stream.read(256 * 1024):
+                    yield chunk
+            yield b"\r\n"
+        yield f"--{boundary}--\r\n".encode()
+
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
+    conn.request("POST", f"/tenants/{tenant}/dicomweb/studies", body=body(), encode_chunked=True, headers={
+        "Authorization": f"Bearer {bearer}", "Accept": "application/dicom+json", "Transfer-Encoding": "chunked",
+        "Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}'})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"STOW-RS answered {response.status}")
+
+
+def direct(api, identity, files, batch, concurrency):
+    bearer = token(identity, "demo-b-forwarder")
+    batches = [files[i:i + batch] for i in range(0, len(files), batch)]
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(lambda b: stow_batch(api, "demo-b", bearer, b), batches))
+    return time.monotonic() - start
+
+
+def instances_in_cloud(api, bearer, tenant, study):
+    url = f"{api.rstrip('/')}/tenants/{tenant}/dicomweb/studies?StudyInstanceUID={study}&includefield=00201208"
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {bearer}", "Accept": "application/dicom+json"})
+    with urllib.request.urlopen(request) as r:
+        text = r.read()
+    rows = json.loads(text) if text else []
+    return int(rows[0]["00201208"]["Value"][0]) if rows else 0
+
+
+def rss_kb(pid, field):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def via_forwarder(api, identity, series_dir, files, study, pid, port):
+    bearer = token(identity, "demo-forwarder")
+    peak = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_kb(pid, "VmRSS"))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.monotonic()
+    env = dict(os.environ, TCP_NODELAY="1")
+    subprocess.run(["storescu", "-q", "-R", "-nh", "-xe", "-aec", "DRIMCLOUD", "+sd", "127.0.0.1", str(port), series_dir],
+                   check=True, env=env)
+    last_response = time.monotonic()
+    while instances_in_cloud(api, bearer, "demo", study) < len(files):
+        time.sleep(0.05)
+    visible = time.monotonic()
+    stop.set()
+    sampler.join()
+    return visible - start, visible - last_response, last_response - start, max(peak[0], rss_kb(pid, "VmHWM"))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--api", required=True)
+    p.add_argument("--identity", required=True)
+    p.add_argument("--series", required=True)
+    p.add_argument("--forwarder-pid", type=int, required=True)
+    p.add_argument("--dicom-port", type=int, required=True)
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--concurrency", type=int, default=4)
+    p.add_argument("--small-series", help="a second, small series: latency when the cloud is not the bottleneck")
+    a = p.parse_args()
+    files = sorted(os.path.join(a.series, f) for f in os.listdir(a.series))
+    size = sum(os.path.getsize(f) for f in files)
+    study = pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID
+    for f in files:  # warm the page cache for both sides
+        with open(f, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+
+    d = direct(a.api, a.identity, files, a.batch, a.concurrency)
+    total, latency, storescu_time, peak = via_forwarder(a.api, a.identity, a.series, files, study, a.forwarder_pid, a.dicom_port)
+
+    mb = size / 1e6
+    print(f"series: {len(files)} instances, {mb:.0f} MB (10^6 bytes); batches of {a.batch}, {a.concurrency} requests at once")
+    print(f"{'path':<48} {'seconds':>8} {'inst/s':>8} {'MB/s':>7}")
+    print(f"{'direct STOW-RS (python, streamed, chunked)':<48} {d:8.1f} {len(files) / d:8.0f} {mb / d:7.1f}")
+    print(f"{'storescu -> forwarder -> cloud (until visible)':<48} {total:8.1f} {len(files) / total:8.0f} {mb / total:7.1f}")
+    print(f"  storescu alone (all C-STORE responses)        {storescu_time:8.1f}")
+    print(f"throughput ratio forwarder/direct: {d / total:.2f} (goal >= 0.80)")
+    print(f"last C-STORE response -> study fully visible in QIDO-RS: {latency:.2f} s (goal < 2 s)")
+    print(f"forwarder peak RSS: {peak / 1024:.0f} MB (goal < 150 MB)")
+    if a.small_series:
+        small = sorted(os.path.join(a.small_series, f) for f in os.listdir(a.small_series))
+        small_study = pydicom.dcmread(small[0], stop_before_pixels=True).StudyInstanceUID
+        _, lat, st, _ = via_forwarder(a.api, a.identity, a.small_series, small, small_study, a.forwarder_pid, a.dicom_port)
+        print(f"small study ({len(small)} instances, forwarder idle before): storescu {st:.2f} s, last C-STORE response -> "
+              f"fully visible {lat:.2f} s (goal < 2 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+using DrimCloud.Dicom;
+using DrimCloud.Dicom.Network;
+
+namespace DrimCloud.Forwarder.Spool;
+
+/// <summary>
+/// The durable on-disk queue between the DICOM SCP and the uploader. Layout under <see cref="Folder"/>:
+/// <c>objects/{id}.dcm</c> (Part 10 files), <c>journal.log</c> (append-only records), <c>failed/{id}.dcm</c> and
+/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason).
+/// <para>
+/// An instance counts as spooled once its file is fsync'd, the objects folder fsync'd and its "A" record committed to
+/// the journal: only then is C-STORE success answered. On start, the journal is replayed: "A" records without a
+/// later "D" (confirmed) or "F" (quarantined) are pending again, and any file the journal does not name (a transfer
+/// cut by a crash, or a confirmed instance whose deletion was interrupted) is deleted.
+/// </para>
+/// </summary>
+public sealed class DicomSpool : IDisposable
+{
+    private const int CopyBufferSize = 128 * 1024;
+    private static readonly DicomReadOptions HeaderOptions = new() { StopBeforeTag = DicomTag.PixelData, LargeValues = LargeValueMode.Skip, LargeValueThreshold = 16 * 1024 };
+
+    private readonly string _objects;
+    private readonly string _failed;
+    private readonly SpoolJournal _journal;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    // Pending instances per study, oldest first, plus the ones an upload is sending now.
+    private readonly Dictionary<string, List<SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _inFlight = [];
+    private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
+    private long _nextId;
+    private int _pending;
+    private long _pendingBytes;
+    private int _quarantined;
+    private long _received;
+    private long _confirmed;
+
+    private DicomSpool(string folder, SpoolJournal journal, TimeProvider clock, long nextId)
+    {
+        Folder = folder;
+        _objects = Path.Combine(folder, "objects");
+        _failed = Path.Combine(folder, "failed");
+        _journal = journal;
+        _clock = clock;
+        _nextId = nextId;
+    }
+
+    public string Folder { get; }
+
+    /// <summary>What recovery found at start, for the log.</summary>
+    public SpoolRecoveryReport Recovery { get; private init; } = new(0, 0, 0, 0);
+
+    /// <summary>Opens the spool, replaying its journal (see the class remarks).</summary>
+    public static DicomSpool Open(string folder, TimeProvider? clock = null)
+    {
+        folder = Path.GetFullPath(folder);
+        var objects = Directory.CreateDirectory(Path.Combine(folder, "objects")).FullName;
+        var failed = Directory.CreateDirectory(Path.Combine(folder, "failed")).FullName;
+        DirectorySync.Flush(folder);
+        var journalPath = Path.Combine(folder, "journal.log");
+
+        var records = SpoolJournal.Read(journalPath, out var damaged);
+        var pending = new Dictionary<long, JournalRecord>();
+        long maxId = 0;
+        foreach (var r in records)
+        {
+            maxId = Math.Max(maxId, r.Id);
+            if (r.Kind == 'A') pending[r.Id] = r;
+            else pending.Remove(r.Id);
+        }
+
+        var discarded = 0;
+        foreach (var file in Directory.EnumerateFiles(objects))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (long.TryParse(name, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                maxId = Math.Max(maxId, id);
+                if (pending.ContainsKey(id) && file.EndsWith(".dcm", StringComparison.Ordinal)) continue;
+            }
+            File.Delete(file);
+            discarded++;
+        }
+
+        var missing = 0;
+        foreach (var (id, _) in pending.ToList())
+        {
+            if (File.Exists(ObjectPath(objects, id))) continue;
+            // Moved to quarantine just before a crash cut its "F" record: it stays there.
+            if (!File.Exists(Path.Combine(failed, $"{id}.dcm"))) missing++;
+            pending.Remove(id);
+        }
+        DirectorySync.Flush(objects);
+
+        // Rewrite the journal with only what is pending: it stays small, and no new record ever follows a torn line.
+        SpoolJournal.Rewrite(journalPath, pending.Values.OrderBy(r => r.Id));
+        var journal = SpoolJournal.Open(journalPath, () => DirectorySync.Flush(objects));
+        var spool = new DicomSpool(folder, journal, clock ?? TimeProvider.System, maxId + 1)
+        {
+            Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
+        };
+        foreach (var r in pending.Values.OrderBy(r => r.Id))
+            spool.Enqueue(new SpoolEntry(r.Id, r.StudyUid, r.SopInstanceUid, r.Length, DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtUnixMs)));
+        spool._quarantined = Directory.EnumerateFiles(failed, "*.dcm").Count();
+        return spool;
+    }
+
+    /// <summary>
+    /// Streams a received dataset into the spool as a Part 10 file and returns once it is durable. Throws
+    /// <see cref="SpoolRefusedException"/> for an instance without the UIDs the cloud needs; any partial file is removed.
+    /// </summary>
+    public async Task<SpoolEntry> AddAsync(DicomStoreRequest request, Stream dataSet, CancellationToken cancellationToken) =>
+        await AddAsync(Part10Meta.Build(request), dataSet, request.SopInstanceUid, cancellationToken);
+
+    public async Task<SpoolEntry> AddAsync(byte[] part10Header, Stream dataSet, string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextId) - 1;
+        var path = ObjectPath(_objects, id);
+        try
+        {
+            long length;
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                await file.WriteAsync(part10Header, cancellationToken);
+                await dataSet.CopyToAsync(file, CopyBufferSize, cancellationToken);
+                length = file.Length;
+                file.Flush(flushToDisk: true);
+            }
+            var study = ReadStudyUid(path, sopInstanceUid);
+            var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow());
+            // The folder's fsync (the new name) runs inside the journal's group commit, before the journal's own.
+            await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid), CancellationToken.None);
+            Interlocked.Increment(ref _received);
+            Enqueue(entry);
+            return entry;
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    private static string ReadStudyUid(string path, string sopInstanceUid)
+    {
+        try
+        {
+            using var file = DicomFile.Open(path, HeaderOptions);
+            var study = file.Dataset.GetString(DicomTags.StudyInstanceUID)?.Trim().TrimEnd('\0').Trim();
+            if (string.IsNullOrEmpty(study) || study.Length > 64 || !study.All(c => char.IsAsciiDigit(c) || c == '.'))
+                throw new SpoolRefusedException($"Instance {sopInstanceUid} has no valid Study Instance UID (0020,000D).");
+            return study;
+        }
+        catch (DicomFormatException e)
+        {
+            throw new SpoolRefusedException($"Instance {sopInstanceUid} cannot be parsed: {e.Message}");
+        }
+    }
+
+    private void Enqueue(SpoolEntry entry)
+    {
+        lock (_gate)
+        {
+            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list))
+                _byStudy[entry.StudyInstanceUid] = list = [];
+            list.Add(entry);
+            _pending++;
+            _pendingBytes += entry.Length;
+        }
+        _arrived.Release();
+    }
+
+    /// <summary>Waits until something may be ready to send (an arrival, a release, or the timeout).</summary>
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        // One signal per arrival: a worker woken with nothing left to take just waits again (cheap), and no
+        // arrival can be missed by a worker that was busy when it happened.
+        _ = await _arrived.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Wakes the uploaders (e.g. "send now" from the command channel, or after a back-off).</summary>
+    public void Wake() => _arrived.Release();
+
+    /// <summary>
+    /// Takes up to the limits of pending instances of one study (the study whose oldest waiting instance is oldest)
+    /// that no other upload is sending, and marks them in flight. Null when nothing is waiting.
+    /// </summary>
+    public IReadOnlyList<SpoolEntry>? TakeBatch(int maxInstances, long maxBytes)
+    {
+        lock (_gate)
+        {
+            List<SpoolEntry>? best = null;
+            SpoolEntry? bestFirst = null;
+            foreach (var list in _byStudy.Values)
+            {
+                var first = list.FirstOrDefault(e => !_inFlight.Contains(e.Id));
+                if (first is not null && (bestFirst is null || first.Id < bestFirst.Id))
+                {
+                    best = list;
+                    bestFirst = first;
+                }
+            }
+            if (best is null) return null;
+            var batch = new List<SpoolEntry>();
+            long bytes = 0;
+            foreach (var e in best)
+            {
+                if (_inFlight.Contains(e.Id)) continue;
+                if (batch.Count > 0 && (batch.Count >= maxInstances || bytes + e.Length > maxBytes)) break;
+                batch.Add(e);
+                bytes += e.Length;
+                _inFlight.Add(e.Id);
+            }
+            return batch;
+        }
+    }
+
+    /// <summary>Puts instances an upload could not deliver back in the queue (they are sent again later).</summary>
+    public void Release(IEnumerable<SpoolEntry> entries)
+    {
+        lock (_gate)
+        {
+            foreach (var e in entries) _inFlight.Remove(e.Id);
+        }
+    }
+
+    /// <summary>
+    /// The cloud has these instances: record it durably (one fsync for all), then delete the files. A crash between
+    /// the two leaves files no pending record names, which recovery deletes.
+    /// </summary>
+    public async Task ConfirmAsync(IReadOnlyCollection<SpoolEntry> entries)
+    {
+        var removed = entries.Where(Remove).ToList();
+        if (removed.Count == 0) return;
+        foreach (var e in removed.SkipLast(1)) _journal.Append(new JournalRecord('D', e.Id));
+        await _journal.CommitAsync(new JournalRecord('D', removed[^1].Id));
+        foreach (var e in removed) TryDelete(ObjectPath(_objects, e.Id));
+        Interlocked.Add(ref _confirmed, removed.Count);
+        await _journal.CompactIfLargeAsync();
+    }
+
+    /// <summary>The cloud refused the instance for good: move it to failed/ with the reason, never drop it.</summary>
+    public async Task QuarantineAsync(SpoolEntry entry, string reason)
+    {
+        if (!Remove(entry)) return;
+        var target = Path.Combine(_failed, $"{entry.Id}.dcm");
+        await File.WriteAllTextAsync(Path.Combine(_failed, $"{entry.Id}.txt"),
+            $"SOP Instance UID: {entry.SopInstanceUid}\nStudy Instance UID: {entry.StudyInstanceUid}\nReceived: {entry.ReceivedAt:O}\nRefused: {_clock.GetUtcNow():O}\nReason: {reason}\n");
+        File.Move(ObjectPath(_objects, entry.Id), target);
+        DirectorySync.Flush(_failed);
+        await _journal.CommitAsync(new JournalRecord('F', entry.Id, Reason: reason));
+        Interlocked.Increment(ref _quarantined);
+    }
+
+    private bool Remove(SpoolEntry entry)
+    {
+        lock (_gate)
+        {
+            _inFlight.Remove(entry.Id);
+            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || list.RemoveAll(e => e.Id == entry.Id) == 0) return false;
+            if (list.Count == 0) _byStudy.Remove(entry.StudyInstanceUid);
+            _pending--;
+            _pendingBytes -= entry.Length;
+            return true;
+        }
+    }
+
+    public string PathOf(SpoolEntry entry) => ObjectPath(_objects, entry.Id);
+
+    public SpoolSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            DateTimeOffset? oldest = null;
+            foreach (var list in _byStudy.Values)
+                if (list.Count > 0 && (oldest is null || list[0].ReceivedAt < oldest)) oldest = list[0].ReceivedAt;
+            return new SpoolSnapshot(_pending, _pendingBytes, _byStudy.Count, _inFlight.Count, oldest, Volatile.Read(ref _quarantined),
+                Interlocked.Read(ref _received), Interlocked.Read(ref _confirmed));
+        }
+    }
+
+    private static string ObjectPath(string objects, long id) => Path.Combine(objects, $"{id}.dcm");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Not named by a pending record any more: recovery deletes it at the next start.
+        }
+    }
+
+    public void Dispose()
+    {
+        _journal.Dispose();
+        _arrived.Dispose();
+    }
+}
+
+/// <summary>Recovery at start: instances pending again, files discarded (partial transfers), damaged journal lines, acknowledged files missing.</summary>
+public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles);
