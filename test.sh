@@ -4,8 +4,8 @@
 #   ./test.sh [extra dotnet test arguments]
 #
 # 1. installs, once and idempotently, the real services the tests use: PostgreSQL, DCMTK, Orthanc (+ DICOMweb
-#    plugin), pydicom, GDCM tools (apt), Azurite and dicomweb-client (npm, pinned in tools/azurite and
-#    tools/dicomweb-client);
+#    plugin), pydicom, GDCM tools, picture decoders (libpng-tools, netpbm, libjpeg-turbo-progs), python3-hl7
+#    (mllp_send) (apt), Azurite and dicomweb-client (npm, pinned in tools/azurite and tools/dicomweb-client);
 # 2. starts PostgreSQL and Azurite on free 127.0.0.1 ports with throw-away data folders;
 # 3. exports their connection strings (DRIMCLOUD_TEST_POSTGRES, DRIMCLOUD_TEST_AZURITE) and DRIMCLOUD_CI=1
 #    (tests then fail instead of skipping when a peer is missing);
@@ -17,7 +17,7 @@ START=$(date +%s)
 log() { printf '[test.sh %(%H:%M:%S)T] %s\n' -1 "$*"; }
 
 # ---------------------------------------------------------------- 1. install what is missing
-APT_PACKAGES=(postgresql dcmtk orthanc orthanc-dicomweb python3-pydicom libgdcm-tools)
+APT_PACKAGES=(postgresql dcmtk orthanc orthanc-dicomweb python3-pydicom libgdcm-tools libpng-tools netpbm libjpeg-turbo-progs python3-hl7)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

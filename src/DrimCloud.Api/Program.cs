@@ -1,10 +1,13 @@
 using DrimCloud.Api.DicomWeb;
+using DrimCloud.Api.Forwarders;
 using DrimCloud.Api.Infrastructure;
 using DrimCloud.Api.Platform;
+using DrimCloud.Api.Reports;
 using DrimCloud.Api.Tenants;
 using DrimCloud.Data;
 using DrimCloud.Storage;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,6 +19,9 @@ builder.Services.AddDrimCloudBlobStore(builder.Configuration, dataDirectory);
 builder.Services.AddHealthChecks().AddDrimCloudDatabaseCheck().AddCheck<BlobStoreHealthCheck>("blobs");
 builder.Services.AddDicomWeb();
 builder.Services.AddPlatformOnboarding();
+builder.Services.AddForwarderControl();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddReports();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.
 builder.Services.AddDrimCloudTokenValidation(builder.Configuration);
@@ -23,6 +29,8 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
     .AddPolicy(DicomWebEndpoints.TenantAdministratorPolicy, p => p.RequireAuthenticatedUser()
         .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.TenantAdminRole))
+    .AddPolicy(ForwarderEndpoints.ForwarderPolicy, p => p.RequireAuthenticatedUser()
+        .RequireClaim(DrimCloudClaims.ClientKind, "forwarder"))
     .AddPolicy(PlatformEndpoints.OperatorPolicy, p => p.RequireAuthenticatedUser()
         .RequireClaim(DrimCloudClaims.Role, DrimCloudClaims.OperatorRole));
 
@@ -37,5 +45,7 @@ app.MapPlatformEndpoints();
 var tenant = app.MapGroup($"/tenants/{{{TenantAccessFilter.RouteKey}}}").AddEndpointFilter<TenantAccessFilter>();
 tenant.MapTenantEndpoints();
 tenant.MapDicomWeb();
+tenant.MapForwarderEndpoints();
+tenant.MapReports();
 
 app.Run();

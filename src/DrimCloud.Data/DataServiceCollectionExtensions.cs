@@ -82,7 +82,8 @@ public static class DataServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder ConfigureSqlite(this DbContextOptionsBuilder o, string cs) =>
-        o.UseSqlite(cs, x => x.MigrationsAssembly(typeof(DrimCloudDbContext).Assembly.FullName)).UseOpenIddict();
+        o.UseSqlite(cs, x => x.MigrationsAssembly(typeof(DrimCloudDbContext).Assembly.FullName))
+            .AddInterceptors(SqliteBusyTimeout.Instance).UseOpenIddict();
 
     public static DbContextOptionsBuilder ConfigurePostgreSql(this DbContextOptionsBuilder o, string cs) =>
         o.UseNpgsql(cs, x => x.EnableRetryOnFailure(3)).UseOpenIddict();

@@ -1,8 +1,10 @@
 using System.Linq.Expressions;
 using DrimCloud.Domain;
 using DrimCloud.Domain.Audit;
+using DrimCloud.Domain.Forwarders;
 using DrimCloud.Domain.Imaging;
 using DrimCloud.Domain.Patients;
+using DrimCloud.Domain.Reports;
 using DrimCloud.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +29,9 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
     public DbSet<Series> Series => Set<Series>();
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ForwarderStatus> ForwarderStatuses => Set<ForwarderStatus>();
+    public DbSet<ForwarderCommand> ForwarderCommands => Set<ForwarderCommand>();
+    public DbSet<Report> Reports => Set<Report>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using System.Net;
 using DrimCloud.Forwarder;
 using DrimCloud.Forwarder.Cloud;
+using DrimCloud.Forwarder.Control;
+using DrimCloud.Forwarder.Reports;
 using DrimCloud.Forwarder.Dicom;
 using DrimCloud.Forwarder.Spool;
 using DrimCloud.Forwarder.Status;
@@ -40,6 +42,8 @@ builder.Services.AddHttpClient(CloudUris.HttpClientName);
 builder.Services.AddSingleton<CloudTokenClient>();
 builder.Services.AddSingleton<CloudLinkCheck>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudLinkCheck>());
+builder.AddForwarderControl();
+builder.Services.AddReportPath(builder.Configuration);
 
 builder.Services.AddSingleton(sp =>
 {
@@ -58,6 +62,7 @@ builder.Services.AddSingleton<StorageScp>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageScp>());
 builder.Services.AddHostedService<Uploader>();
 builder.Services.AddSingleton<ForwarderStatusSource>();
+builder.Services.AddSingleton<IQueueStatusSource, DicomQueueStatus>();
 
 var app = builder.Build();
 app.MapGet("/status", (ForwarderStatusSource status) => Results.Json(status.Current(), StatusJson.Options));

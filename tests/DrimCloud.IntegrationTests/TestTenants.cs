@@ -29,6 +29,24 @@ public static class TestTenants
         return new TestTenant(slug, $"{slug}-forwarder", forwarderSecret, $"{slug}-admin", adminSecret);
     }
 
+    /// <summary>Registers one more client (forwarder or administrator) for an existing tenant; returns its secret.</summary>
+    public static async Task<string> AddClientAsync(this PlatformFixture platform, TestTenant tenant, string clientId, string kind)
+    {
+        using var api = platform.Client("api");
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await platform.TokenAsync("platform-operator", scope: "drimcloud.operations"));
+        using var response = await api.PostAsJsonAsync(new Uri($"/platform/tenants/{tenant.Slug}/clients", UriKind.Relative), new { clientId, kind });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
+    }
+
+    /// <summary>An API client that sends the given client's token.</summary>
+    public static async Task<HttpClient> ApiAsync(this PlatformFixture platform, string clientId, string secret)
+    {
+        var http = platform.Client("api");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await platform.TokenAsync(clientId, secret));
+        return http;
+    }
+
     public static async Task<DicomWebTestClient> DicomWebAsync(this PlatformFixture platform, TestTenant tenant, bool administrator = false)
     {
         var token = administrator

@@ -78,6 +78,10 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             ($"/studies/{study}/series/{series}/instances/{sop}/metadata", "application/dicom+json"),
             ($"/studies/{study}/series/{series}/instances/{sop}/frames/1", "multipart/related; type=application/octet-stream; transfer-syntax=*"),
             ($"/studies/{study}/series/{series}/instances/{sop}/bulk/7FE00010", "application/octet-stream"),
+            ($"/studies/{study}/thumbnail", "image/jpeg"),
+            ($"/studies/{study}/series/{series}/rendered", "multipart/related; type=image/jpeg"),
+            ($"/studies/{study}/series/{series}/instances/{sop}/rendered", "image/jpeg"),
+            ($"/studies/{study}/series/{series}/instances/{sop}/frames/1/thumbnail", "image/jpeg"),
         })
         {
             using var response = await a.GetAsync(path, accept);
@@ -115,6 +119,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             $"/studies/{study}", $"/studies/{study}/metadata", $"/studies/{study}/series/{series}/instances/{sop}/frames/1",
             $"/studies/{study}/series/{series}/instances/{sop}/bulk/7FE00010", $"/studies/{study}/series/{series}/metadata",
             $"/studies?StudyInstanceUID={study}", $"/studies/{study}/series", $"/studies/{study}/instances", $"/series", $"/instances",
+            $"/studies/{study}/thumbnail", $"/studies/{study}/series/{series}/instances/{sop}/rendered",
         })
         {
             using var response = await intruder.GetAsync(path, "*/*");

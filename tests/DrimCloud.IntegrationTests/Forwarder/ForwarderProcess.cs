@@ -49,6 +49,8 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
             ["Forwarder__Dicom__Port"] = "0",
             ["Forwarder__Dicom__BindAddress"] = "127.0.0.1",
             ["Forwarder__Status__Port"] = "0",
+            ["Forwarder__Hl7__Port"] = "0",
+            ["Forwarder__Hl7__SpoolDirectory"] = spool.TrimEnd(System.IO.Path.DirectorySeparatorChar) + "-reports",
             ["Forwarder__Spool__Folder"] = spool,
             ["Forwarder__Upload__MinRetryDelay"] = "00:00:00.500",
             ["Forwarder__Upload__MaxRetryDelay"] = "00:00:04",
