@@ -28,7 +28,7 @@ trap cleanup EXIT
 git clone -q "$REPO" "$CLONE"
 log "fresh clone of $(git -C "$CLONE" log --oneline -1) in $CLONE; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-healthy() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+healthy() { curl -fs -o /dev/null --max-time 2 "$1"; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start=$(date +%s.%N)
