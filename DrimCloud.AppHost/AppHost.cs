@@ -28,13 +28,13 @@ var identity = builder.AddProject<Projects.DrimCloud_Identity>("identity")
 var issuer = identity.GetEndpoint("http");
 identity.WithEnvironment("Identity__Issuer", issuer);
 
-// 3. API: DICOMweb, forwarder API, report intake. Validates tokens issued by identity.
+// 3. API: DICOMweb, forwarder API, report intake. Validates tokens issued by identity; it reads identity's signing
+//    keys on the first token it sees, not at start-up, so it starts alongside identity rather than after it.
 var api = builder.AddProject<Projects.DrimCloud_Api>("api")
     .WithPlatformSettings(settings, builder.Environment)
     .WithEnvironment("Identity__Issuer", issuer)
     .WithHttpHealthCheck("/health")
-    .WaitForCompletion(migrations)
-    .WaitFor(identity);
+    .WaitForCompletion(migrations);
 
 // 4. Worker: Hangfire jobs (publication, consistency checks); dashboard at /hangfire for operators.
 var worker = builder.AddProject<Projects.DrimCloud_Worker>("worker")
@@ -63,7 +63,8 @@ builder.AddProject<Projects.DrimCloud_Forwarder>("forwarder-demo")
     .WithEnvironment("Forwarder__ClientSecret", forwarderSecret)
     .WithEnvironment("Forwarder__Cloud__ApiUrl", api.GetEndpoint("http"))
     .WithEnvironment("Forwarder__Cloud__IdentityUrl", issuer)
-    .WaitFor(api);
+    .WaitFor(api)
+    .WaitFor(identity);
 
 builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, _) =>
 {
