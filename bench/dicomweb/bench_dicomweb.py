@@ -2,16 +2,20 @@
 """DICOMweb side by side: DrimCloud (Identity + Api, Release, SQLite + file blobs) and Orthanc (SQLite), same data.
 
     bench_dicomweb.py --repo REPO --series DIR --big DIR --corpus DIR [--clients 1,4] [--runs 3] [--json OUT]
+                      [--phases stow,wado,metadata,corpus,big]
 
 Measures, for both servers on 127.0.0.1:
   * STOW-RS ingest of the generated series (one instance per request, multipart/related), with 1 and 4 concurrent
     clients, every run into an EMPTY receiver (a fresh Orthanc; a fresh DrimCloud tenant), instances/s and MB/s;
   * STOW-RS of the sample corpus (one file per request, 1 client): how many are accepted, and the time;
   * WADO-RS retrieve of the whole series (Accept: multipart/related; type="application/dicom"; transfer-syntax=*):
-    time to first byte and MB/s (1 untimed warm-up, then --runs timed requests);
+    time to first byte and MB/s (1 untimed warm-up, then --runs timed requests), and server CPU per 100 MB sent;
+  * the series metadata (GET .../series/{s}/metadata, application/dicom+json): time to first byte and total time;
   * the "big" study (default 4,000 instances, about 2.1 GB): STOW with 4 clients, then WADO-RS of the whole study,
     with the server's resident memory (VmRSS of its process, sampled every 50 ms) - peak per phase.
 MB = 10^6 bytes of DICOM files (multipart framing not counted). Prints one table; --json keeps every run.
+--phases picks what runs (default all): without "stow", the series is ingested once, untimed, with 4 clients, so
+that "wado" and "metadata" have something to read.
 
 Processes: DrimCloud's MigrationService/Identity/Api (built by run.sh) and Orthanc are started here on free loopback
 ports in a temporary folder, and stopped by PID at the end (only what this script started); the folder is removed.
@@ -301,12 +305,13 @@ def stow(server, files, clients):
             "peak_rss_mb": rss.peak, "load": load()}
 
 
-def retrieve(server, path):
-    """One WADO-RS GET read to its end: time to first body byte, total time, bytes."""
+def retrieve(server, path, accept=ACCEPT_AS_STORED):
+    """One WADO-RS GET read to its end: time to first body byte, total time, bytes, server CPU per 100 MB."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    cpu_before = cpu_seconds(server.pid)
     try:
         start = time.perf_counter()
-        conn.request("GET", path, headers=dict(server.headers, Accept=ACCEPT_AS_STORED))
+        conn.request("GET", path, headers=dict(server.headers, Accept=accept))
         response = conn.getresponse()
         first = response.read1(65536)
         ttfb = time.perf_counter() - start
@@ -321,7 +326,9 @@ def retrieve(server, path):
         elapsed = time.perf_counter() - start
     finally:
         conn.close()
-    return {"ttfb_ms": ttfb * 1000, "seconds": elapsed, "bytes": received, "mb_per_s": received / 1e6 / elapsed}
+    cpu = cpu_seconds(server.pid) - cpu_before
+    return {"ttfb_ms": ttfb * 1000, "seconds": elapsed, "bytes": received, "mb_per_s": received / 1e6 / elapsed,
+            "server_cpu_ms_per_100mb": cpu * 1000 / (received / 1e8) if received else float("nan")}
 
 
 def uids(path):
@@ -343,7 +350,12 @@ def main():
     parser.add_argument("--clients", default="1,4")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json")
+    parser.add_argument("--phases", default="stow,wado,metadata,corpus,big")
     args = parser.parse_args()
+    phases = {p.strip() for p in args.phases.split(",") if p.strip()}
+    unknown = phases - {"stow", "wado", "metadata", "corpus", "big"}
+    if unknown:
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
 
     series_files = sorted(os.path.join(args.series, f) for f in os.listdir(args.series))
     big_files = sorted(os.path.join(args.big, f) for f in os.listdir(args.big))
@@ -354,7 +366,8 @@ def main():
     series_study, series_uid = uids(series_files[0])
     big_study, _ = uids(big_files[0])
     clients = [int(c) for c in args.clients.split(",")]
-    results = {"ingest": [], "corpus": [], "retrieve": [], "big": [], "uptime_start": open("/proc/loadavg").read().strip()}
+    results = {"phases": sorted(phases), "ingest": [], "corpus": [], "retrieve": [], "metadata": [], "big": [],
+               "uptime_start": open("/proc/loadavg").read().strip()}
 
     work = tempfile.mkdtemp(prefix="drimcloud-dicomweb-bench-")
     orthanc = drimcloud = None
@@ -373,7 +386,7 @@ def main():
             return orthanc
 
         # 1. Ingest of the series, interleaved so that load drift hits both alike.
-        for run in range(args.runs):
+        for run in range(args.runs if "stow" in phases else 0):
             for c in clients:
                 for make in (fresh_orthanc, lambda: (drimcloud.new_tenant(), drimcloud)[1]):
                     server = make()
@@ -384,8 +397,14 @@ def main():
                         f"{r['mb_per_s']:.1f} MB/s, {r['stored']} stored, {r['failed']} failed, peak RSS {r['peak_rss_mb']:.0f} MB, "
                         f"load {r['load']:.1f} {r['errors'][:1]}")
 
+        if "stow" not in phases and phases & {"wado", "metadata"}:
+            # Retrieval needs the series stored: once, untimed, 4 clients.
+            for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]):
+                r = stow(server, series_files, 4)
+                log(f"setup STOW {server.name:9}: {r['stored']} stored, {r['failed']} failed in {r['seconds']:.0f} s")
+
         # 2. Retrieve of the series both now hold (the last ingest run's receivers).
-        for server in (orthanc, drimcloud):
+        for server in (orthanc, drimcloud) if "wado" in phases else ():
             path = server.wado_path(series_study, series_uid)
             retrieve(server, path)
             for run in range(args.runs):
@@ -394,17 +413,29 @@ def main():
                 r.update(server=server.name, run=run + 1, peak_rss_mb=rss.peak, load=load())
                 results["retrieve"].append(r)
                 log(f"WADO {server.name:9} run={run + 1}: TTFB {r['ttfb_ms']:.1f} ms, {r['mb_per_s']:.1f} MB/s, "
-                    f"{r['bytes'] / 1e6:.0f} MB in {r['seconds']:.2f} s, peak RSS {rss.peak:.0f} MB")
+                    f"{r['bytes'] / 1e6:.0f} MB in {r['seconds']:.2f} s, CPU {r['server_cpu_ms_per_100mb']:.0f} ms/100 MB, "
+                    f"peak RSS {rss.peak:.0f} MB")
+
+        # 2b. Series metadata (DICOM JSON of every instance), same servers.
+        for server in (orthanc, drimcloud) if "metadata" in phases else ():
+            path = server.wado_path(series_study, series_uid) + "/metadata"
+            retrieve(server, path, "application/dicom+json")
+            for run in range(args.runs):
+                r = retrieve(server, path, "application/dicom+json")
+                r.update(server=server.name, run=run + 1, load=load())
+                results["metadata"].append(r)
+                log(f"metadata {server.name:9} run={run + 1}: TTFB {r['ttfb_ms']:.1f} ms, total {r['seconds'] * 1000:.0f} ms, "
+                    f"{r['bytes'] / 1e6:.1f} MB")
 
         # 3. The sample corpus, into empty receivers: what each accepts.
-        for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]):
+        for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]) if "corpus" in phases else ():
             r = stow(server, corpus_files, 1)
             r.update(server=server.name)
             results["corpus"].append(r)
             log(f"corpus {server.name:9}: {r['stored']} of {r['instances']} accepted in {r['seconds']:.1f} s")
 
         # 4. The big study: ingest with 4 clients, then retrieve it whole, watching resident memory.
-        for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]):
+        for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]) if "big" in phases else ():
             ingest = stow(server, big_files, 4)
             with RssSampler(server.pid) as rss:
                 out = retrieve(server, server.wado_path(big_study))
@@ -413,7 +444,8 @@ def main():
                  "retrieve_peak_rss_mb": rss.peak}
             results["big"].append(r)
             log(f"big {server.name:9}: STOW {ingest['instances_per_s']:.1f} inst/s, peak RSS {ingest['peak_rss_mb']:.0f} MB; "
-                f"WADO {out['mb_per_s']:.1f} MB/s, peak RSS {rss.peak:.0f} MB")
+                f"WADO {out['mb_per_s']:.1f} MB/s, TTFB {out['ttfb_ms']:.0f} ms, CPU {out['server_cpu_ms_per_100mb']:.0f} ms/100 MB, "
+                f"peak RSS {rss.peak:.0f} MB")
     finally:
         for server in (orthanc, drimcloud):
             if server is not None:
@@ -438,7 +470,7 @@ def print_table(results, clients, n, size_mb):
         return f"{value:.2f}x"
 
     rows = []
-    for c in clients:
+    for c in clients if any(r.get("clients") == c for r in results["ingest"]) else ():
         o = [r for r in results["ingest"] if r["server"] == "Orthanc" and r["clients"] == c]
         d = [r for r in results["ingest"] if r["server"] == "DrimCloud" and r["clients"] == c]
         rows.append((f"STOW {n} x {size_mb / n * 1000:.0f} KB, {c} client(s): instances/s",
@@ -457,8 +489,18 @@ def print_table(results, clients, n, size_mb):
                  cell([r["mb_per_s"] for r in o]), ratio([r["mb_per_s"] for r in d], [r["mb_per_s"] for r in o])))
     rows.append(("WADO-RS series: time to first byte, ms", cell([r["ttfb_ms"] for r in d]), cell([r["ttfb_ms"] for r in o]),
                  ratio([r["ttfb_ms"] for r in d], [r["ttfb_ms"] for r in o], higher_is_better=False)))
+    rows.append(("WADO-RS series: server CPU ms per 100 MB", cell([r["server_cpu_ms_per_100mb"] for r in d], "{:.0f}"),
+                 cell([r["server_cpu_ms_per_100mb"] for r in o], "{:.0f}"),
+                 ratio([r["server_cpu_ms_per_100mb"] for r in d], [r["server_cpu_ms_per_100mb"] for r in o], higher_is_better=False)))
     rows.append(("WADO-RS series: peak RSS MB", cell([r["peak_rss_mb"] for r in d], "{:.0f}"),
                  cell([r["peak_rss_mb"] for r in o], "{:.0f}"), ""))
+    o = [r for r in results["metadata"] if r["server"] == "Orthanc"]
+    d = [r for r in results["metadata"] if r["server"] == "DrimCloud"]
+    rows.append((f"series metadata ({n} instances): time to first byte, ms", cell([r["ttfb_ms"] for r in d]),
+                 cell([r["ttfb_ms"] for r in o]), ratio([r["ttfb_ms"] for r in d], [r["ttfb_ms"] for r in o], higher_is_better=False)))
+    rows.append(("series metadata: total ms", cell([r["seconds"] * 1000 for r in d], "{:.0f}"),
+                 cell([r["seconds"] * 1000 for r in o], "{:.0f}"),
+                 ratio([r["seconds"] for r in d], [r["seconds"] for r in o], higher_is_better=False)))
     for kind in ("corpus",):
         by = {r["server"]: r for r in results[kind]}
         if by:
@@ -478,13 +520,16 @@ def print_table(results, clients, n, size_mb):
                      f"{b['retrieve']['mb_per_s']:.1f} / {b['retrieve']['ttfb_ms']:.0f}",
                      f"{by['Orthanc']['retrieve']['mb_per_s']:.1f} / {by['Orthanc']['retrieve']['ttfb_ms']:.0f}",
                      ratio([b['retrieve']['mb_per_s']], [by['Orthanc']['retrieve']['mb_per_s']])))
+        rows.append((f"{label}: WADO-RS study server CPU ms per 100 MB", f"{b['retrieve']['server_cpu_ms_per_100mb']:.0f}",
+                     f"{by['Orthanc']['retrieve']['server_cpu_ms_per_100mb']:.0f}", ""))
         rows.append((f"{label}: peak RSS while retrieving, MB", f"{b['retrieve_peak_rss_mb']:.0f}",
                      f"{by['Orthanc']['retrieve_peak_rss_mb']:.0f}", ""))
 
     print("| measure | DrimCloud median (runs) | Orthanc median (runs) | DrimCloud / Orthanc |")
     print("|---|---|---|---|")
     for row in rows:
-        print("| " + " | ".join(row) + " |")
+        if not (row[1].startswith("nan") and row[2].startswith("nan")):  # phases that did not run
+            print("| " + " | ".join(row) + " |")
     print(f"\nload average (1/5/15 min) at start: {results['uptime_start']}; at end: {results['uptime_end']}")
 
 

@@ -3,6 +3,8 @@
 #
 #   bench/dicomweb/run.sh                 # env: N=2000 BIG_N=4000 RUNS=3 CLIENTS=1,4 JSON=results.json
 #                                         #      DATA=folder to keep/reuse the generated data (default: temp)
+#                                         #      PHASES=stow,wado,metadata,corpus,big (default: all), e.g.
+#                                         #      PHASES=wado,metadata,big for retrieve only
 #
 # 1. builds DrimCloud.MigrationService, Identity and Api in Release;
 # 2. generates (pydicom) a series of N clones of the real CT slice cwil/CTImage.dcm (512x512x16 bit, ~530 KB each)
@@ -17,6 +19,7 @@ N=${N:-2000}
 BIG_N=${BIG_N:-4000}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-1,4}
+PHASES=${PHASES:-stow,wado,metadata,corpus,big}
 SAMPLES=${DRIMCLOUD_SAMPLES:-$(cd "$ROOT/.." && pwd)/shared/dicom-samples}
 log() { printf '[dicomweb-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -45,4 +48,4 @@ generate "$DATA/big-$BIG_N" "$BIG_N" 2
 
 log "measuring (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 /usr/bin/python3 bench/dicomweb/bench_dicomweb.py --repo "$ROOT" --series "$DATA/series-$N" --big "$DATA/big-$BIG_N" \
-  --corpus "$SAMPLES" --clients "$CLIENTS" --runs "$RUNS" ${JSON:+--json "$JSON"}
+  --corpus "$SAMPLES" --clients "$CLIENTS" --runs "$RUNS" --phases "$PHASES" ${JSON:+--json "$JSON"}

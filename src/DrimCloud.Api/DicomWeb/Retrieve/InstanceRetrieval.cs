@@ -12,8 +12,10 @@ namespace DrimCloud.Api.DicomWeb.Retrieve;
 
 /// <summary>
 /// WADO-RS retrieval of instances (study, series or one instance) as <c>multipart/related; type="application/dicom"</c>.
-/// Each stored blob is streamed into its part as it is read, so a study of any size flows through in bounded memory;
-/// conversion to Explicit VR Little Endian, when asked, reads the stored file by ranges and streams the result.
+/// Each stored blob is streamed into its part as it is read, so a study of any size flows through in bounded memory.
+/// When nothing needs converting the body is <see cref="AsStoredMultipartBody"/> (exact Content-Length, parts sent
+/// byte for byte); conversion to Explicit VR Little Endian, when asked, reads the stored file by ranges and streams
+/// the result (chunked). The retrieve is audited once it ends, with its outcome and how many instances were sent.
 /// </summary>
 public sealed class InstanceRetrieval(DrimCloudDbContext db, IBlobStore blobs, ITenantContext tenant, AuditLog audit, ILogger<InstanceRetrieval> logger)
 {
@@ -45,29 +47,72 @@ public sealed class InstanceRetrieval(DrimCloudDbContext db, IBlobStore blobs, I
             return;
         }
 
-        await audit.RecordAsync("instance.retrieve", resource, AuditOutcome.Success, $"{instances.Count} instance(s)");
-        var writer = new MultipartWriter(http.Response.Body);
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = writer.GetContentType(DicomWebMediaTypes.Dicom, target == TransferSyntaxNegotiation.AsStored ? null : target);
         var container = BlobNames.ContainerFor(tenant.TenantId!.Value);
-        foreach (var instance in instances)
+        var asStored = target == TransferSyntaxNegotiation.AsStored || instances.All(i => i.TransferSyntaxUid == target);
+        var sent = 0;
+        try
         {
-            var syntax = target == TransferSyntaxNegotiation.AsStored ? instance.TransferSyntaxUid : target;
-            var headers = new MultipartHeaders();
-            headers.Set("Content-Type", $"{DicomWebMediaTypes.Dicom}; transfer-syntax={syntax}");
-            if (syntax == instance.TransferSyntaxUid)
+            if (asStored)
             {
-                headers.Set("Content-Length", instance.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await using var blob = await blobs.OpenReadAsync(container, instance.BlobKey, cancellationToken: cancellationToken);
-                await writer.WritePartAsync(headers, blob, cancellationToken);
+                var body = new AsStoredMultipartBody(MultipartRelatedContentType.NewBoundary(), instances
+                    .Select(i => new AsStoredMultipartBody.Part($"{DicomWebMediaTypes.Dicom}; transfer-syntax={i.TransferSyntaxUid}", i.SizeBytes, i.BlobKey))
+                    .ToList());
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                http.Response.ContentType = new MultipartRelatedContentType(body.Boundary, DicomWebMediaTypes.Dicom, transferSyntax: target == TransferSyntaxNegotiation.AsStored ? null : target).ToString();
+                http.Response.ContentLength = body.ContentLength;
+                try
+                {
+                    await body.WriteAsync(http.Response.Body, (part, ct) => blobs.OpenReadAsync(container, part.BlobKey, cancellationToken: ct), cancellationToken);
+                }
+                finally
+                {
+                    sent = body.PartsSent;
+                }
             }
             else
             {
-                await using var converted = await ConvertAsync(container, instance.BlobKey, DicomTransferSyntax.FromUid(syntax), cancellationToken);
-                await writer.WritePartAsync(headers, converted, cancellationToken);
+                var writer = new MultipartWriter(http.Response.Body);
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                http.Response.ContentType = writer.GetContentType(DicomWebMediaTypes.Dicom, target);
+                foreach (var instance in instances)
+                {
+                    await WriteConvertedOrStoredAsync(writer, container, instance.TransferSyntaxUid, instance.BlobKey, instance.SizeBytes, target, cancellationToken);
+                    sent++;
+                }
+                await writer.CompleteAsync(cancellationToken);
             }
         }
-        await writer.CompleteAsync(cancellationToken);
+        catch (Exception e)
+        {
+            // Audited after the fact, with what was actually sent: the first byte waits for no audit write.
+            var aborted = http.RequestAborted.IsCancellationRequested;
+            await audit.RecordAsync("instance.retrieve", resource, AuditOutcome.Failed, aborted
+                ? $"aborted by the client after {sent} of {instances.Count} instance(s)"
+                : $"failed after {sent} of {instances.Count} instance(s): {e.GetType().Name}");
+            if (aborted) return;
+            // The status line and part of the body are gone: only dropping the connection tells the client.
+            logger.LogError(e, "Retrieving {Resource} failed after {Sent} of {Count} instance(s).", resource, sent, instances.Count);
+            http.Abort();
+            return;
+        }
+        await audit.RecordAsync("instance.retrieve", resource, AuditOutcome.Success, $"{instances.Count} instance(s)");
+    }
+
+    private async Task WriteConvertedOrStoredAsync(MultipartWriter writer, string container, string storedSyntax, string key, long size, string target, CancellationToken cancellationToken)
+    {
+        var headers = new MultipartHeaders();
+        headers.Set("Content-Type", $"{DicomWebMediaTypes.Dicom}; transfer-syntax={target}");
+        if (storedSyntax == target)
+        {
+            headers.Set("Content-Length", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await using var blob = await blobs.OpenReadAsync(container, key, cancellationToken: cancellationToken);
+            await writer.WritePartAsync(headers, blob, cancellationToken);
+        }
+        else
+        {
+            await using var converted = await ConvertAsync(container, key, DicomTransferSyntax.FromUid(target), cancellationToken);
+            await writer.WritePartAsync(headers, converted, cancellationToken);
+        }
     }
 
     /// <summary>The stored file rewritten in another uncompressed transfer syntax, produced while it is read.</summary>

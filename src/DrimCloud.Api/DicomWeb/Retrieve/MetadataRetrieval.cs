@@ -55,20 +55,50 @@ public sealed class MetadataRetrieval(DrimCloudDbContext db, SeriesMetadataDocum
             await NotFoundAsync(http, resource, series is not null ? $"series {series}" : $"study {study}");
             return;
         }
-        await audit.RecordAsync("metadata.retrieve", resource, AuditOutcome.Success, $"{versions.Count} series");
         var tag = SeriesMetadataDocuments.ETagOf(versions, baseUrl);
-        if (NotModified(http, tag)) return;
-
-        if (versions.Count == 1 && AcceptsGzip(http))
+        if (NotModified(http, tag))
         {
-            // The common case (a viewer loading one series): the cached document goes out as it is stored.
+            await audit.RecordAsync("metadata.retrieve", resource, AuditOutcome.Success, $"{versions.Count} series, not modified");
+            return;
+        }
+        try
+        {
+            await WriteSeriesAsync(http, versions, baseUrl, tag, cancellationToken);
+        }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // Audited once the body is sent, so the first byte waits for no audit write.
+            await audit.RecordAsync("metadata.retrieve", resource, AuditOutcome.Failed, $"{versions.Count} series, aborted by the client");
+            return;
+        }
+        catch (Exception e)
+        {
+            await audit.RecordAsync("metadata.retrieve", resource, AuditOutcome.Failed, $"{versions.Count} series: {e.GetType().Name}");
+            throw;
+        }
+        await audit.RecordAsync("metadata.retrieve", resource, AuditOutcome.Success, $"{versions.Count} series");
+    }
+
+    private async Task WriteSeriesAsync(HttpContext http, List<SeriesMetadataDocuments.SeriesVersion> versions, string baseUrl, string tag, CancellationToken cancellationToken)
+    {
+        if (versions.Count == 1)
+        {
+            // The common case (a viewer loading one series): the cached document goes out as it is stored, or
+            // inflated on the way to a client without gzip; never held whole in memory.
             await using var cached = await documents.OpenGzipAsync(versions[0], baseUrl, cancellationToken);
-            SetHeaders(http, tag, gzip: true);
-            await cached.CopyToAsync(http.Response.Body, cancellationToken);
+            var gzip = AcceptsGzip(http);
+            SetHeaders(http, tag, gzip);
+            if (gzip)
+            {
+                await cached.CopyToAsync(http.Response.Body, cancellationToken);
+                return;
+            }
+            await using var inflated = new GZipStream(cached, CompressionMode.Decompress);
+            await inflated.CopyToAsync(http.Response.Body, 64 * 1024, cancellationToken);
             return;
         }
 
-        // Several series (a study) or a client without gzip: join the series arrays into one.
+        // Several series (a study): join the series arrays into one.
         await WriteAsync(http, tag, async output =>
         {
             await output.WriteAsync("["u8.ToArray(), cancellationToken);
