@@ -5,6 +5,17 @@ namespace DrimCloud.Storage;
 /// <summary>A forward-only read wrapper that hashes (SHA-256) and counts what passes through it.</summary>
 internal sealed class HashingReadStream(Stream inner) : Stream
 {
+    /// <summary>The stream to read, hashing it unless it hashes itself; dispose only a wrapper this created.</summary>
+    public static Stream Over(Stream content) => content is ISelfHashingStream ? content : new HashingReadStream(content);
+
+    /// <summary>Size and hash of what <paramref name="read"/> (from <see cref="Over"/>) delivered, read to its end.</summary>
+    public static (long Length, string Sha256) ResultOf(Stream read) => read switch
+    {
+        HashingReadStream h => (h.BytesRead, h.HashHex()),
+        ISelfHashingStream s => (s.BytesRead, s.Sha256),
+        _ => throw new InvalidOperationException("Not a hashing stream."),
+    };
+
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _length;
 

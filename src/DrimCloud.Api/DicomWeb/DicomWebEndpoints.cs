@@ -17,6 +17,8 @@ public static partial class DicomWebEndpoints
         services.AddScoped<AuditLog>();
         services.AddScoped<InstanceIngestor>();
         services.AddScoped<InstanceIndexWriter>();
+        services.AddScoped<StoreSession>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddScoped<IFrameSource, StoredFrameSource>();
         services.AddScoped<InstanceRetrieval>();
         services.AddScoped<MetadataRetrieval>();
@@ -34,9 +36,9 @@ public static partial class DicomWebEndpoints
         var dicomweb = tenant.MapGroup("/dicomweb");
 
         // STOW-RS: bodies are streamed, so the request size is bounded by storage, not by the server's default 30 MB.
-        dicomweb.MapPost("/studies", (HttpContext http, InstanceIngestor ingestor, AuditLog audit) => StoreEndpoint.HandleAsync(http, null, ingestor, audit))
+        dicomweb.MapPost("/studies", (HttpContext http, InstanceIngestor ingestor, StoreSession session, AuditLog audit) => StoreEndpoint.HandleAsync(http, null, ingestor, session, audit))
             .WithMetadata(new DisableRequestSizeLimitAttribute());
-        dicomweb.MapPost("/studies/{study}", (HttpContext http, string study, InstanceIngestor ingestor, AuditLog audit) => StoreEndpoint.HandleAsync(http, study, ingestor, audit))
+        dicomweb.MapPost("/studies/{study}", (HttpContext http, string study, InstanceIngestor ingestor, StoreSession session, AuditLog audit) => StoreEndpoint.HandleAsync(http, study, ingestor, session, audit))
             .WithMetadata(new DisableRequestSizeLimitAttribute());
 
         MapRetrieve(dicomweb);

@@ -27,7 +27,7 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
     public async Task<StoredBlob> CreateAsync(string container, string key, Stream content, CancellationToken cancellationToken = default)
     {
         var blob = await BlobAsync(container, key, create: true, cancellationToken);
-        using var hashing = new HashingReadStream(content);
+        var hashing = HashingReadStream.Over(content);
         try
         {
             await blob.UploadAsync(hashing, new BlobUploadOptions
@@ -35,12 +35,18 @@ public sealed class AzureBlobStore(BlobServiceClient service) : IBlobStore
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 TransferOptions = Transfer,
             }, cancellationToken);
+            var (length, sha256) = HashingReadStream.ResultOf(hashing);
+            return new StoredBlob(key, length, sha256);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             throw new BlobAlreadyExistsException(container, key);
         }
-        return new StoredBlob(key, hashing.BytesRead, hashing.HashHex());
+        finally
+        {
+            // Only a wrapper made here is ours to dispose; the caller owns the content stream.
+            if (!ReferenceEquals(hashing, content)) await hashing.DisposeAsync();
+        }
     }
 
     public async Task<Stream> OpenReadAsync(string container, string key, long offset = 0, long? length = null, CancellationToken cancellationToken = default)

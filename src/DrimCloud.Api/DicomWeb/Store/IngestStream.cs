@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DrimCloud.Dicom;
+using DrimCloud.Storage;
 
 namespace DrimCloud.Api.DicomWeb.Store;
 
@@ -8,7 +9,7 @@ namespace DrimCloud.Api.DicomWeb.Store;
 /// the request. Every byte is hashed (SHA-256) and, from the pixel data on, shown to a <see cref="PixelDataScanner"/>,
 /// so size, hash and frame positions are known when the upload ends, with one pass over the data.
 /// </summary>
-internal sealed class IngestStream(Stream recorded, Stream rest, PixelDataScanner? scanner, long scanFrom) : Stream
+internal sealed class IngestStream(Stream recorded, Stream rest, PixelDataScanner? scanner, long scanFrom) : Stream, ISelfHashingStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private bool _inRest;

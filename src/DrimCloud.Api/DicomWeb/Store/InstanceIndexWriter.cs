@@ -14,10 +14,11 @@ public sealed record StoredInstance(string BlobKey, long Size, string Sha256, by
 /// the instance becomes visible to queries and retrieval exactly when this commits. Concurrent stores into the same
 /// study race on creating the study and series rows; the loser retries on a fresh read.
 /// </summary>
-public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceIndexWriter> logger)
+public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate gate, ILogger<InstanceIndexWriter> logger)
 {
     private const int MaxAttempts = 8;
 
+    /// <summary>Writes one instance's rows in a transaction of its own, retrying lost races.</summary>
     /// <returns>The blob key of the instance row this replaced, if any (to delete once committed).</returns>
     public async Task<string?> WriteAsync(InstanceHeader h, StoredInstance stored, bool replace, CancellationToken cancellationToken)
     {
@@ -25,7 +26,12 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceI
         {
             try
             {
-                return await WriteOnceAsync(h, stored, replace, cancellationToken);
+                using var _ = await gate.EnterAsync(db, cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var rows = await WriteRowsAsync(h, stored, replace, cancellationToken);
+                await RecountAsync(rows.StudyId, rows.SeriesId, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return rows.ReplacedBlobKey;
             }
             catch (Exception e) when (attempt < MaxAttempts && IsRetryable(e))
             {
@@ -39,9 +45,12 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceI
     private static bool IsRetryable(Exception e) =>
         e is DbUpdateException or DbException || e.InnerException is DbException;
 
-    private async Task<string?> WriteOnceAsync(InstanceHeader h, StoredInstance stored, bool replace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes (saves, does not commit) one instance's rows into the caller's open transaction; the caller recounts the
+    /// series it touched and commits. Several instances can share one transaction this way (one fsync for all).
+    /// </summary>
+    public async Task<IndexedRows> WriteRowsAsync(InstanceHeader h, StoredInstance stored, bool replace, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = DateTimeOffset.UtcNow;
 
         var patient = await FindOrCreatePatientAsync(h, cancellationToken);
@@ -102,9 +111,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceI
         instance.StoredAt = now;
 
         await db.SaveChangesAsync(cancellationToken);
-        await RecountAsync(study.Id, series.Id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return replacedKey;
+        return new IndexedRows(study.Id, series.Id, replacedKey);
     }
 
     /// <summary>Counts and modalities are recomputed from the rows (never incremented), so they cannot drift.</summary>
@@ -112,8 +119,13 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceI
     {
         if (seriesId is { } sid)
         {
-            var inSeries = await db.Instances.CountAsync(i => i.SeriesId == sid, cancellationToken);
-            await db.Series.Where(s => s.Id == sid).ExecuteUpdateAsync(u => u.SetProperty(s => s.NumberOfInstances, inSeries), cancellationToken);
+            // One UPDATE with the count as a subquery. The count runs without the tenant filter on purpose: with it,
+            // SQLite walked the tenant's (TenantId, SopInstanceUid) index instead of (SeriesId, …), so each store
+            // counted every instance of the tenant (quadratic ingest). The series row itself is matched by id and
+            // tenant, and instances of a series are of its tenant by construction.
+            var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("No tenant to recount for.");
+            await db.Series.IgnoreQueryFilters().Where(s => s.Id == sid && s.TenantId == tenantId)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.NumberOfInstances, s => db.Instances.Count(i => i.SeriesId == s.Id)), cancellationToken);
         }
         var seriesRows = await db.Series.Where(s => s.StudyId == studyId).Select(s => new { s.Modality, s.NumberOfInstances }).ToListAsync(cancellationToken);
         var modalities = string.Join('\\', seriesRows.Select(s => s.Modality).Where(m => !string.IsNullOrEmpty(m)).Distinct().Order(StringComparer.Ordinal));
@@ -175,6 +187,9 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, ILogger<InstanceI
 
     private static string? Truncate(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
 }
+
+/// <summary>The rows one instance's index write touched.</summary>
+public sealed record IndexedRows(Guid StudyId, Guid SeriesId, string? ReplacedBlobKey);
 
 /// <summary>A Series Instance UID already indexed under another study (a malformed or conflicting object).</summary>
 public sealed class SeriesInAnotherStudyException(string seriesUid)

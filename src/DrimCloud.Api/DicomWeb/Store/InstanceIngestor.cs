@@ -11,9 +11,10 @@ namespace DrimCloud.Api.DicomWeb.Store;
 /// Stores one instance from a stream, in one pass and with bounded memory: parse the header (kept in memory, or in
 /// a temp file if huge), then stream header + rest to the tenant's blob container under {study}/{series}/{sop} while
 /// hashing it and locating its frames, then index it. The instance is visible only once its index rows commit; if
-/// indexing fails the blob is deleted, and an interrupted upload never becomes a visible blob.
+/// indexing fails the blob is deleted, and an interrupted upload never becomes a visible blob. Outcomes go to the
+/// request's <see cref="StoreSession"/>, which commits the index rows (in groups).
 /// </summary>
-public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, InstanceIndexWriter index, ILogger<InstanceIngestor> logger)
+public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, StoreSession session, ILogger<InstanceIngestor> logger)
 {
     /// <summary>Stop the header parse in front of the pixel data; large values before it are skipped, not kept.</summary>
     private static readonly DicomReadOptions HeaderOptions = new()
@@ -27,7 +28,13 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
     /// <summary>A blob without index row younger than this may belong to a concurrent store of the same instance.</summary>
     private static readonly TimeSpan InFlightWindow = TimeSpan.FromMinutes(2);
 
-    public async Task<StoreOutcome> StoreAsync(Tenant tenant, Stream part, string? requiredStudyUid, CancellationToken cancellationToken)
+    public async Task StoreAsync(Tenant tenant, Stream part, string? requiredStudyUid, CancellationToken cancellationToken)
+    {
+        if (await StoreOrDeferAsync(tenant, part, requiredStudyUid, cancellationToken) is { } outcome) session.Add(outcome);
+    }
+
+    /// <returns>The outcome, or null when the instance's rows were handed to the session to commit.</returns>
+    private async Task<StoreOutcome?> StoreOrDeferAsync(Tenant tenant, Stream part, string? requiredStudyUid, CancellationToken cancellationToken)
     {
         using var recording = new RecordingReadStream(part);
         DicomFile header;
@@ -63,12 +70,14 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
         }
     }
 
-    private async Task<StoreOutcome> StoreParsedAsync(Tenant tenant, DicomFile header, InstanceHeader h, IngestStream upload,
+    private async Task<StoreOutcome?> StoreParsedAsync(Tenant tenant, DicomFile header, InstanceHeader h, IngestStream upload,
         PixelDataScanner? scanner, CancellationToken cancellationToken)
     {
         var container = BlobNames.ContainerFor(tenant.Id);
         var key = Instance.BlobKeyFor(h.StudyInstanceUid!, h.SeriesInstanceUid!, h.SopInstanceUid!);
 
+        // The same instance twice in one request: the first copy's rows must be committed to compare with them.
+        if (session.IsPending(h.SopInstanceUid!)) await session.FlushAsync(cancellationToken);
         var existing = await ExistingAsync(h.SopInstanceUid!, cancellationToken);
         if (existing is not null)
             return await StoreOverExistingAsync(tenant, header, h, upload, scanner, existing, cancellationToken);
@@ -100,7 +109,7 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
         return await IndexAsync(container, header, h, blob.Key, blob.Length, blob.Sha256, scanner, replace: false, cancellationToken);
     }
 
-    private async Task<StoreOutcome> StoreOverExistingAsync(Tenant tenant, DicomFile header, InstanceHeader h, IngestStream upload,
+    private async Task<StoreOutcome?> StoreOverExistingAsync(Tenant tenant, DicomFile header, InstanceHeader h, IngestStream upload,
         PixelDataScanner? scanner, ExistingInstance existing, CancellationToken cancellationToken)
     {
         if (!tenant.AllowInstanceOverwrite)
@@ -124,7 +133,7 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
         return await IndexAsync(container, header, h, blob.Key, blob.Length, blob.Sha256, scanner, replace: true, cancellationToken);
     }
 
-    private async Task<StoreOutcome> IndexAsync(string container, DicomFile header, InstanceHeader h, string key, long size, string sha256,
+    private async Task<StoreOutcome?> IndexAsync(string container, DicomFile header, InstanceHeader h, string key, long size, string sha256,
         PixelDataScanner? scanner, bool replace, CancellationToken cancellationToken)
     {
         var layout = scanner?.Complete();
@@ -139,18 +148,17 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, In
                 h.NumberOfFrames ?? 1, h.Rows ?? 0, h.Columns ?? 0, h.SamplesPerPixel ?? 1, h.BitsAllocated ?? 0,
                 ExtendedOffsets(header.Dataset)));
             var metadata = InstanceMetadataBuilder.Build(header, h, layout);
-            var replaced = await index.WriteAsync(h, new StoredInstance(key, size, sha256, frames?.Serialize(), metadata), replace, cancellationToken);
-            if (replaced is not null) await blobs.DeleteAsync(container, replaced, CancellationToken.None);
-            return StoreOutcome.Success(h);
+            var stored = new StoredInstance(key, size, sha256, frames?.Serialize(), metadata);
+            // The session commits the rows (or removes the blob if they cannot be committed).
+            await session.AddStoredAsync(container, h, stored, replace, cancellationToken);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Nothing half-stored: without its index row the blob must go too.
             logger.LogError(e, "Indexing {Sop} failed; removing its blob.", h.SopInstanceUid);
             await blobs.DeleteAsync(container, key, CancellationToken.None);
-            return e is SeriesInAnotherStudyException
-                ? StoreOutcome.Failure(StoreFailureReason.DataSetDoesNotMatch, e.Message, h)
-                : StoreOutcome.Failure(StoreFailureReason.ProcessingFailure, "The instance could not be indexed.", h);
+            return StoreOutcome.Failure(StoreFailureReason.ProcessingFailure, "The instance could not be indexed.", h);
         }
         catch (OperationCanceledException)
         {

@@ -11,7 +11,7 @@ namespace DrimCloud.Api.DicomWeb.Store;
 /// </summary>
 public static class StoreEndpoint
 {
-    public static async Task HandleAsync(HttpContext http, string? study, InstanceIngestor ingestor, AuditLog audit)
+    public static async Task HandleAsync(HttpContext http, string? study, InstanceIngestor ingestor, StoreSession session, AuditLog audit)
     {
         var cancellationToken = http.RequestAborted;
         if (!MediaTypeValue.TryParse(http.Request.ContentType, out var contentType) || !contentType.IsMediaType(DicomWebMediaTypes.MultipartRelated))
@@ -40,7 +40,6 @@ public static class StoreEndpoint
         }
 
         var tenant = http.Tenant();
-        var outcomes = new List<StoreOutcome>();
         try
         {
             while (await reader.ReadNextPartAsync(cancellationToken) is { } part)
@@ -49,26 +48,38 @@ public static class StoreEndpoint
                 if (partType is not null && !partType.StartsWith(DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase))
                 {
                     await part.Body.CopyToAsync(Stream.Null, cancellationToken);
-                    outcomes.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"Part of type '{partType}' is not application/dicom."));
+                    session.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"Part of type '{partType}' is not application/dicom."));
                     continue;
                 }
-                outcomes.Add(await ingestor.StoreAsync(tenant, part.Body, study, cancellationToken));
+                await ingestor.StoreAsync(tenant, part.Body, study, cancellationToken);
             }
         }
         catch (MultipartFormatException e)
         {
             // A truncated or malformed body: what was complete is stored, the rest is reported.
-            outcomes.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"The request body is malformed: {e.Message}"));
+            session.Add(StoreOutcome.Failure(StoreFailureReason.CannotUnderstand, $"The request body is malformed: {e.Message}"));
+        }
+        catch
+        {
+            // Aborted or failed mid-way: no response will report the pending instances, so none of them stays.
+            await session.AbandonAsync();
+            throw;
         }
 
+        // The index rows of the last instances and the audit row commit together.
+        await session.CompleteAsync(all =>
+        {
+            var stored = all.Count(o => o.Stored);
+            return audit.Describe("instance.store", study ?? string.Join(',', all.Where(o => o.Stored).Select(o => o.StudyInstanceUid).Distinct().Take(5)),
+                stored == all.Count && stored > 0 ? AuditOutcome.Success : stored > 0 ? "partial" : AuditOutcome.Failed,
+                $"{stored} stored, {all.Count - stored} failed");
+        }, cancellationToken);
+
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("DrimCloud.Api.DicomWeb.Store");
+        var outcomes = session.Outcomes;
         foreach (var failure in outcomes.Where(o => !o.Stored))
             logger.LogWarning("STOW into tenant {Tenant}: instance {Sop} refused with reason {Reason:X4}: {Detail}",
                 tenant.Slug, failure.SopInstanceUid ?? "(unknown)", failure.FailureReason, failure.Detail);
-        var stored = outcomes.Count(o => o.Stored);
-        await audit.RecordAsync("instance.store", study ?? string.Join(',', outcomes.Where(o => o.Stored).Select(o => o.StudyInstanceUid).Distinct().Take(5)),
-            stored == outcomes.Count && stored > 0 ? AuditOutcome.Success : stored > 0 ? "partial" : AuditOutcome.Failed,
-            $"{stored} stored, {outcomes.Count - stored} failed");
 
         http.Response.StatusCode = StoreResponseWriter.StatusCode(outcomes);
         http.Response.ContentType = DicomWebMediaTypes.DicomJson;
