@@ -31,14 +31,22 @@ builder.Services.AddOptions<ForwarderOptions>()
     .ValidateOnStart();
 
 var forwarder = builder.Configuration.GetSection(ForwarderOptions.Section).Get<ForwarderOptions>() ?? new ForwarderOptions();
-// The local status endpoint only: never reachable from the network.
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    if (forwarder.Status.Port >= 0) kestrel.Listen(IPAddress.Loopback, forwarder.Status.Port);
-});
+// The local status endpoint only: never reachable from the network. -1 disables it (no HTTP server at all).
+if (forwarder.Status.Port >= 0)
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, forwarder.Status.Port));
+else
+    builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoStatusServer>();
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddHttpClient(CloudUris.HttpClientName);
+builder.Services.AddSingleton<CloudLinkStatus>();
+// Token, tenant check and report relay calls go without the shared standard resilience handler: each caller
+// already retries with its own back-off and must learn of a failure at once (to log it, show it in the status
+// and pause), whereas the standard handler's retries and circuit breaker hold a failing call for ~14 s.
+// RemoveAllResilienceHandlers is experimental (EXTEXP0001) but is the documented way to opt one client out.
+#pragma warning disable EXTEXP0001
+builder.Services.AddHttpClient(CloudUris.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+    .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<CloudTokenClient>();
 builder.Services.AddSingleton<CloudLinkCheck>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudLinkCheck>());
@@ -65,6 +73,8 @@ builder.Services.AddSingleton<ForwarderStatusSource>();
 builder.Services.AddSingleton<IQueueStatusSource, DicomQueueStatus>();
 
 var app = builder.Build();
+if (forwarder.Status.Port < 0)
+    app.Logger.LogInformation("Local status endpoint disabled (Forwarder:Status:Port = -1).");
 app.MapGet("/status", (ForwarderStatusSource status) => Results.Json(status.Current(), StatusJson.Options));
 app.MapDefaultEndpoints();
 app.Run();

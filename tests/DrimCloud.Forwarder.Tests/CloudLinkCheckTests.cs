@@ -103,8 +103,9 @@ public sealed class CloudLinkCheckTests
         var cloud = new ScriptedCloud(respond);
         var factory = new SingleClientFactory(cloud);
         var log = new ListLogger();
-        var tokens = new CloudTokenClient(factory, options, TimeProvider.System);
-        return (new CloudLinkCheck(factory, tokens, options, log), log, cloud);
+        var link = new CloudLinkStatus(TimeProvider.System);
+        var tokens = new CloudTokenClient(factory, options, TimeProvider.System, link);
+        return (new CloudLinkCheck(factory, tokens, options, link, log), log, cloud);
     }
 
     private sealed class ScriptedCloud(Func<HttpRequestMessage, CancellationToken, HttpResponseMessage> respond) : HttpMessageHandler

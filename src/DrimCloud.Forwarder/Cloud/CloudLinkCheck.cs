@@ -15,7 +15,7 @@ public sealed record TenantInfo(string Tenant, string DisplayName, string? Struc
 /// tenant). Retries with back-off while the cloud is unreachable; never stops the forwarder.
 /// </summary>
 public sealed class CloudLinkCheck(IHttpClientFactory httpClients, CloudTokenClient tokens, IOptions<ForwarderOptions> options,
-    ILogger<CloudLinkCheck> logger) : BackgroundService
+    CloudLinkStatus link, ILogger<CloudLinkCheck> logger) : BackgroundService
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -60,6 +60,10 @@ public sealed class CloudLinkCheck(IHttpClientFactory httpClients, CloudTokenCli
             using var request = new HttpRequestMessage(HttpMethod.Get, CloudUris.Combine(o.Cloud.ApiUrl!, $"tenants/{Uri.EscapeDataString(o.Tenant)}"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await httpClients.CreateClient(CloudUris.HttpClientName).SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+                link.Rejected($"the API refused the access token of client '{o.ClientId}' (401)", byApi: true);
+            else if ((int)response.StatusCode < 500) link.ApiAnswered();
+            else link.Failed($"the API answered {(int)response.StatusCode} to the tenant check");
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
@@ -69,7 +73,7 @@ public sealed class CloudLinkCheck(IHttpClientFactory httpClients, CloudTokenCli
                             o.Cloud.ApiUrl, o.ClientId, info?.Tenant, info?.DisplayName);
                     return CloudLinkState.Connected;
                 case HttpStatusCode.Unauthorized:
-                    tokens.Invalidate();
+                    tokens.Invalidate(token);
                     logger.LogError("The cloud API refused the access token of client '{Client}' (401): check the identity URL {Identity}.",
                         o.ClientId, o.Cloud.IdentityUrl);
                     return CloudLinkState.CredentialsRejected;

@@ -18,7 +18,7 @@ public sealed class ControlPlaneException(string message) : Exception(message);
 /// The forwarder's side of the cloud's control plane (<c>/tenants/{tenant}/forwarder/…</c>): heartbeat, command
 /// long-poll and outcome, and the WADO-RS study retrieve that push commands need. A 401 renews the token once.
 /// </summary>
-public sealed class ControlPlaneClient(IHttpClientFactory httpClients, CloudTokenClient tokens, IOptions<ForwarderOptions> options)
+public sealed class ControlPlaneClient(IHttpClientFactory httpClients, CloudTokenClient tokens, IOptions<ForwarderOptions> options, CloudLinkStatus link)
 {
     /// <summary>
     /// Its own HTTP client without the shared resilience pipeline: a long-poll outlives that pipeline's 10 s attempt
@@ -76,11 +76,14 @@ public sealed class ControlPlaneClient(IHttpClientFactory httpClients, CloudToke
         for (var attempt = 0; ; attempt++)
         {
             using var request = create();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+            var token = await tokens.GetTokenAsync(cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var response = await http.SendAsync(request, completion, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Unauthorized) link.ApiAnswered();
+            else if (attempt > 0) link.Rejected($"the API refused a new access token of client '{options.Value.ClientId}' (401): revoked or disabled?", byApi: true);
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0) return response;
             response.Dispose();
-            tokens.Invalidate();
+            tokens.Invalidate(token);
         }
     }
 

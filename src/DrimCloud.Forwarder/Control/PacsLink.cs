@@ -15,8 +15,20 @@ public sealed class PacsLink(IOptions<PacsOptions> options)
         return new DicomClientOptions { Host = o.Host!, Port = o.Port, CallingAeTitle = o.CallingAeTitle, CalledAeTitle = o.AeTitle };
     }
 
+    /// <summary>The last <see cref="CheckAsync"/> outcome (null before the first), for the local status.</summary>
+    public PacsLinkCheck? Last { get; private set; }
+
+    public bool IsConfigured => options.Value.IsConfigured;
+
     /// <summary>(state, detail): not-configured, ok, or unreachable with the reason.</summary>
     public async Task<(string State, string? Detail)> CheckAsync(CancellationToken cancellationToken)
+    {
+        var (state, detail) = await EchoAsync(cancellationToken);
+        Last = new PacsLinkCheck(state, detail, DateTimeOffset.UtcNow);
+        return (state, detail);
+    }
+
+    private async Task<(string State, string? Detail)> EchoAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         if (!o.IsConfigured) return ("not-configured", null);
@@ -37,3 +49,5 @@ public sealed class PacsLink(IOptions<PacsOptions> options)
         }
     }
 }
+
+public sealed record PacsLinkCheck(string State, string? Detail, DateTimeOffset CheckedAt);

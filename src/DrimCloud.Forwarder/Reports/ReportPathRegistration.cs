@@ -19,7 +19,8 @@ public static class ReportPathRegistration
         services.AddHostedService(sp => sp.GetRequiredService<MllpReportListener>());
         services.AddSingleton<ReportRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportRelay>());
-        services.AddSingleton<DrimCloud.Forwarder.Control.IQueueStatusSource, ReportQueueStatus>();
+        services.AddSingleton<ReportQueueStatus>();
+        services.AddSingleton<DrimCloud.Forwarder.Control.IQueueStatusSource>(sp => sp.GetRequiredService<ReportQueueStatus>());
         return services;
     }
 }

@@ -16,7 +16,7 @@ public enum RelayResult { Sent, Refused, RetryLater }
 /// in order, so reports reach the cloud in the order the RIS sent them.
 /// </summary>
 public sealed class ReportRelay(IHttpClientFactory httpClients, CloudTokenClient tokens, IOptions<ForwarderOptions> options,
-    ReportSpool spool, ILogger<ReportRelay> logger) : BackgroundService
+    ReportSpool spool, CloudLinkStatus link, ILogger<ReportRelay> logger) : BackgroundService
 {
     public const string MediaType = "application/hl7-v2";
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
@@ -88,10 +88,11 @@ public sealed class ReportRelay(IHttpClientFactory httpClients, CloudTokenClient
             using var request = new HttpRequestMessage(HttpMethod.Post,
                 CloudUris.Combine(o.Cloud.ApiUrl!, $"tenants/{Uri.EscapeDataString(o.Tenant)}/reports/hl7v2"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Content = new ByteArrayContent(body); // re-sendable by the resilience handler, unlike a stream
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaType);
             using var response = await httpClients.CreateClient(CloudUris.HttpClientName).SendAsync(request, cancellationToken);
             var status = (int)response.StatusCode;
+            if (status < 500 && response.StatusCode != HttpStatusCode.Unauthorized) link.ApiAnswered();
             if (response.IsSuccessStatusCode)
             {
                 var reference = response.Headers.Location?.ToString() ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -101,7 +102,7 @@ public sealed class ReportRelay(IHttpClientFactory httpClients, CloudTokenClient
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                tokens.Invalidate();
+                tokens.Invalidate(token);
                 logger.LogWarning("The cloud refused the forwarder's token (401) while sending report {Id}; will retry with a new one.", report.Id);
                 return RelayResult.RetryLater;
             }

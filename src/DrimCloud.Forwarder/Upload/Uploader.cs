@@ -27,12 +27,14 @@ public sealed class Uploader : BackgroundService
     private readonly Backoff _backoff;
     private readonly Lock _pauseGate = new();
     private readonly HttpClient _http;
+    private readonly CloudLinkStatus _link;
     private DateTimeOffset _resumeAt;
     private string? _problem;
 
     public Uploader(DicomSpool spool, CloudTokenClient tokens, IOptions<ForwarderOptions> options, UploadStatus status, TimeProvider clock,
-        ILogger<Uploader> logger)
+        CloudLinkStatus link, ILogger<Uploader> logger)
     {
+        _link = link;
         _spool = spool;
         _tokens = tokens;
         _options = options.Value;
@@ -119,6 +121,7 @@ public sealed class Uploader : BackgroundService
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
+            _link.Failed($"STOW-RS to {_options.Cloud.ApiUrl}: {e.Message}");
             Pause("cloud-unreachable", $"cloud unreachable ({_options.Cloud.ApiUrl}): {e.Message}");
         }
         finally
@@ -140,10 +143,16 @@ public sealed class Uploader : BackgroundService
             request.Headers.Accept.ParseAdd("application/dicom+json");
             using var response = await _http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.StatusCode != HttpStatusCode.Unauthorized) return (response.StatusCode, body, content.BytesWritten);
-            _tokens.Invalidate();
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                if ((int)response.StatusCode < 500) _link.ApiAnswered();
+                else _link.Failed($"STOW-RS answered {(int)response.StatusCode}");
+                return (response.StatusCode, body, content.BytesWritten);
+            }
+            _tokens.Invalidate(token);
             if (attempt == 2)
             {
+                _link.Rejected($"the API refused a new access token of client '{_options.ClientId}' (401): revoked or disabled?", byApi: true);
                 Pause("credentials-rejected", $"the cloud refused the access token of client '{_options.ClientId}' twice (401): the client may be disabled or bound to another identity server ({_options.Cloud.IdentityUrl}). Spooling continues.",
                     ConfigurationProblemPause);
                 return (null, "", 0);

@@ -16,12 +16,17 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly TaskCompletionSource<Uri> _statusUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _dicomPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _hl7Port = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ForwarderProcess(Process process) => _process = process;
 
     public Uri StatusUrl { get; private set; } = null!;
 
     public int DicomPort { get; private set; }
+
+    /// <summary>The MLLP port of the HL7 report listener.</summary>
+    public int Hl7Port { get; private set; }
 
     public int Pid => _process.Id;
 
@@ -70,9 +75,15 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
-            forwarder.StatusUrl = await forwarder._statusUrl.Task.WaitAsync(timeout.Token);
-            var status = await forwarder.StatusAsync();
-            forwarder.DicomPort = status.GetProperty("dicom").GetProperty("port").GetInt32();
+            // Without a status endpoint (Status:Port = -1), the log lines of the listeners say the forwarder is up.
+            forwarder.DicomPort = await forwarder._dicomPort.Task.WaitAsync(timeout.Token);
+            forwarder.Hl7Port = await forwarder._hl7Port.Task.WaitAsync(timeout.Token);
+            if (env["Forwarder__Status__Port"] != "-1")
+            {
+                forwarder.StatusUrl = await forwarder._statusUrl.Task.WaitAsync(timeout.Token);
+                var status = await forwarder.StatusAsync();
+                Assert.Equal(forwarder.DicomPort, status.GetProperty("dicom").GetProperty("port").GetInt32());
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
         {
@@ -86,7 +97,15 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         if (line is null) return;
         lock (_lines) _lines.Add(line);
         if (ListeningLine().Match(line) is { Success: true } m) _statusUrl.TrySetResult(new Uri(m.Groups[1].Value));
-        if (_process.HasExited) _statusUrl.TrySetException(new InvalidOperationException("The forwarder exited."));
+        if (DicomLine().Match(line) is { Success: true } d) _dicomPort.TrySetResult(int.Parse(d.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        if (Hl7Line().Match(line) is { Success: true } h) _hl7Port.TrySetResult(int.Parse(h.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        if (_process.HasExited)
+        {
+            var exited = new InvalidOperationException("The forwarder exited.");
+            _statusUrl.TrySetException(exited);
+            _dicomPort.TrySetException(exited);
+            _hl7Port.TrySetException(exited);
+        }
     }
 
     public async Task<JsonElement> StatusAsync()
@@ -139,4 +158,10 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"DICOM Storage SCP '[^']*' listening on [0-9.]+:(\d+)")]
+    private static partial Regex DicomLine();
+
+    [GeneratedRegex(@"Listening for HL7 v2 report messages \(MLLP\) on [0-9.]+:(\d+)")]
+    private static partial Regex Hl7Line();
 }

@@ -97,35 +97,50 @@ public sealed class ForwarderResilienceTests(PlatformFixture platform, ITestOutp
         var tenant = await platform.CreateTenantAsync("fwdw");
         using var folder = new ForwarderTestFolder();
         var (_, files) = TestInstances.WriteSeries(folder.Sub("series"), 20);
-        await using var forwarder = await ForwarderProcess.StartAsync(platform, tenant, folder.Sub("spool"), secret: "not-the-secret",
+        var spool = folder.Sub("spool");
+        await using var forwarder = await ForwarderProcess.StartAsync(platform, tenant, spool, secret: "not-the-secret",
             settings: new Dictionary<string, string> { ["Forwarder__Dicom__AllowedCallingAeTitles__0"] = "PACS1" });
 
-        // An AE title not in the allow-list is refused at association, with a log line naming the setting.
-        var stranger = await new Storescu().RunAsync(forwarder.DicomPort, files.Take(1), "-xe", callingAe: "STRANGER");
+        // An AE title not in the allow-list is refused at association, with a log line naming the setting, and
+        // nothing it sent reaches the spool.
+        var stranger = await new Storescu().RunAsync(forwarder.DicomPort, files.Take(3), "-xe", callingAe: "STRANGER");
         Assert.Equal(0, stranger.AcknowledgedCount);
         Assert.Contains("Rejected", stranger.Output, StringComparison.OrdinalIgnoreCase);
+        var afterStranger = (await forwarder.StatusAsync()).GetProperty("queue");
+        Assert.Equal(0, afterStranger.GetProperty("receivedSinceStart").GetInt64());
+        Assert.Equal(0, afterStranger.GetProperty("instances").GetInt32());
+        Assert.Empty(Directory.GetFiles(Path.Combine(spool, "objects")));
 
         var run = await new Storescu().RunAsync(forwarder.DicomPort, files, "-xe", callingAe: "PACS1");
         Assert.Equal(20, run.AcknowledgedCount);
+        // A report from the RIS is acknowledged (spooled) too, and waits.
+        Assert.Equal("AA", await Mllp.SendAsync(forwarder.Hl7Port, DrimCloud.Hl7.Tests.AnsSamples.WithControlId(DrimCloud.Hl7.Tests.AnsSamples.ExamCOru, "FWDW-1")));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!forwarder.Log.Contains("credentials rejected", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        var status = await forwarder.StatusAsync();
+        var status = await ForwarderStatusTests.WaitAsync(forwarder, s => s.GetProperty("reports").GetProperty("lastError").ValueKind == System.Text.Json.JsonValueKind.String);
+        output.WriteLine(status.ToString());
         output.WriteLine(string.Join('\n', forwarder.Log.Split('\n').Where(l => l.Contains("redentials", StringComparison.Ordinal) || l.Contains("refused", StringComparison.Ordinal))));
         Assert.Contains("Association refused: calling AE title 'STRANGER'", forwarder.Log, StringComparison.Ordinal);
         Assert.Contains("invalid_client", forwarder.Log, StringComparison.Ordinal);
         Assert.Equal("credentials-rejected", status.GetProperty("upload").GetProperty("state").GetString());
         Assert.Equal(20, status.GetProperty("queue").GetProperty("instances").GetInt32());
+        Assert.Equal(20, status.GetProperty("queue").GetProperty("receivedSinceStart").GetInt64());
+        Assert.Equal("credentials-rejected", status.GetProperty("cloud").GetProperty("state").GetString());
+        Assert.Contains("invalid_client", status.GetProperty("cloud").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, status.GetProperty("reports").GetProperty("messages").GetInt32());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, status.GetProperty("reports").GetProperty("oldestPendingAgeSeconds").ValueKind);
         Assert.DoesNotContain("not-the-secret", forwarder.Log, StringComparison.Ordinal);
 
         // What the hospital's IT sees with the CLI.
-        var cli = Path.Combine(Path.GetDirectoryName(new Projects.DrimCloud_Forwarder().ProjectPath)!, "..", "DrimCloud.Cli", "bin",
-            ForwarderProcess.Configuration, "net10.0", "drimcloud.dll");
-        var (exit, text) = await Tools.RunAsync("dotnet", cli, "forwarder", "status", "--url", forwarder.StatusUrl.ToString());
+        var text = await ForwarderStatusTests.CliStatusAsync(forwarder);
         output.WriteLine(text);
-        Assert.Equal(0, exit);
         Assert.Contains("Queue          20 instance(s)", text, StringComparison.Ordinal);
         Assert.Contains("credentials-rejected", text, StringComparison.Ordinal);
         Assert.Contains("invalid_client", text, StringComparison.Ordinal);
+        Assert.Contains("Queue          1 message(s)", text, StringComparison.Ordinal);
+        Assert.Contains("Link           credentials-rejected", text, StringComparison.Ordinal);
+        var cli = Path.Combine(Path.GetDirectoryName(new Projects.DrimCloud_Forwarder().ProjectPath)!, "..", "DrimCloud.Cli", "bin",
+            ForwarderProcess.Configuration, "net10.0", "drimcloud.dll");
         var (down, error) = await Tools.RunAsync("dotnet", cli, "forwarder", "status", "--url", "http://127.0.0.1:1");
         Assert.Equal(1, down);
         Assert.Contains("does not answer", error, StringComparison.Ordinal);

@@ -49,6 +49,7 @@ public sealed class ReportPathTests(PlatformFixture platform) : IAsyncLifetime
         builder.Services.AddOptions<ForwarderOptions>().Bind(builder.Configuration.GetSection(ForwarderOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient("cloud");
+        builder.Services.AddSingleton<CloudLinkStatus>();
         builder.Services.AddSingleton<CloudTokenClient>();
         builder.Services.AddReportPath(builder.Configuration);
         _forwarder = builder.Build();
