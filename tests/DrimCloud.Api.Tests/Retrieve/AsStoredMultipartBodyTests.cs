@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using DrimCloud.Api.DicomWeb.Retrieve;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +19,7 @@ public sealed class AsStoredMultipartBodyTests
         var blobs = Sizes.Select((size, i) => (Key: $"k{i}", Bytes: RandomNumberGenerator.GetBytes(size))).ToDictionary(b => b.Key, b => b.Bytes);
         var body = new AsStoredMultipartBody("b0undary-Xy", blobs.Select(b => new AsStoredMultipartBody.Part(Syntax, b.Value.Length, b.Key)).ToList());
         using var output = new MemoryStream();
-        await body.WriteAsync(output, (part, _) => Task.FromResult<Stream>(new MemoryStream(blobs[part.BlobKey])), CancellationToken.None);
+        await body.WriteAsync(PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true)), (part, _) => Task.FromResult<Stream>(new MemoryStream(blobs[part.BlobKey])), CancellationToken.None);
 
         Assert.Equal(body.ContentLength, output.Length);
         Assert.Equal(blobs.Count, body.PartsSent);
@@ -47,7 +48,7 @@ public sealed class AsStoredMultipartBodyTests
         var bytes = RandomNumberGenerator.GetBytes(300_000);
         var body = new AsStoredMultipartBody("abc", [new AsStoredMultipartBody.Part(Syntax, bytes.Length, "a"), new AsStoredMultipartBody.Part(Syntax, bytes.Length, "b")]);
         using var output = new MemoryStream();
-        await body.WriteAsync(output, (_, _) => Task.FromResult<Stream>(new MemoryStream(bytes)), CancellationToken.None);
+        await body.WriteAsync(PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true)), (_, _) => Task.FromResult<Stream>(new MemoryStream(bytes)), CancellationToken.None);
         output.Position = 0;
         var reader = new DrimCloud.Dicom.Multipart.MultipartReader(output, "abc");
         var count = 0;
@@ -69,7 +70,7 @@ public sealed class AsStoredMultipartBodyTests
         var body = new AsStoredMultipartBody("abc", [new AsStoredMultipartBody.Part(Syntax, 1000, "a")]);
         using var output = new MemoryStream();
         await Assert.ThrowsAsync<InvalidDataException>(() =>
-            body.WriteAsync(output, (_, _) => Task.FromResult<Stream>(new MemoryStream(new byte[actual])), CancellationToken.None));
+            body.WriteAsync(PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true)), (_, _) => Task.FromResult<Stream>(new MemoryStream(new byte[actual])), CancellationToken.None));
         Assert.Equal(0, body.PartsSent);
     }
 
@@ -82,7 +83,7 @@ public sealed class AsStoredMultipartBodyTests
         // The client goes away after about 3.5 parts.
         using var output = new FailingStream(allowed: (long)(size * 3.5));
         await Assert.ThrowsAsync<IOException>(() =>
-            body.WriteAsync(output, (_, _) => Task.FromResult<Stream>(new MemoryStream(new byte[size])), CancellationToken.None));
+            body.WriteAsync(PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true)), (_, _) => Task.FromResult<Stream>(new MemoryStream(new byte[size])), CancellationToken.None));
         Assert.InRange(body.PartsSent, 2, 3);
     }
 

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using System.Globalization;
 using System.Text;
 using DrimCloud.Dicom.Multipart;
@@ -9,13 +9,13 @@ namespace DrimCloud.Api.DicomWeb.Retrieve;
 /// A <c>multipart/related</c> body whose parts are stored blobs sent byte for byte. Every part's size is known from
 /// the index, so the exact length of the whole body is known before the first byte: the response carries a
 /// Content-Length instead of chunked encoding, and a client can tell a complete body from a truncated one.
-/// Parts are copied from their blobs through one pooled buffer that also gathers part headers and small parts,
-/// so the socket sees large writes and nothing grows with the number or size of the parts.
+/// Blob bytes are read into the response's own buffers in large chunks that also gather part headers and small
+/// parts, so the socket sees large writes and nothing grows with the number or size of the parts.
 /// </summary>
 public sealed class AsStoredMultipartBody
 {
-    // Large enough that a 530 KB instance needs only a few reads and writes; rented once per response.
-    private const int CopyBufferSize = 256 * 1024;
+    /// <summary>Bytes read and sent at a time: a 530 KB instance takes a few reads and writes.</summary>
+    public const int ChunkSize = 256 * 1024;
 
     private readonly IReadOnlyList<Part> _parts;
     private readonly string _firstDelimiter; // "--boundary"
@@ -53,64 +53,62 @@ public sealed class AsStoredMultipartBody
     private string Closing => _delimiter + "--\r\n";
 
     /// <summary>
-    /// Writes the body. <paramref name="open"/> opens a part's bytes (read sequentially to their end). A blob whose
-    /// length differs from its declared one throws <see cref="InvalidDataException"/>: the body already promised
-    /// its length, so the caller must abort the response rather than complete it.
+    /// Writes the body. <paramref name="open"/> opens a part's bytes (read sequentially to their end). Blob bytes
+    /// are read straight into the output's own buffers (no intermediate copy), <see cref="ChunkSize"/> at a time,
+    /// with the part headers and small parts gathered into the same chunks, and each chunk is flushed before the next
+    /// is read, so memory stays bounded whatever the size of the body. A blob whose length differs from its
+    /// declared one throws <see cref="InvalidDataException"/>: the body already promised its length, so the caller
+    /// must abort the response rather than complete it.
     /// </summary>
-    public async Task WriteAsync(Stream output, Func<Part, CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
+    public async Task WriteAsync(PipeWriter output, Func<Part, CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(open);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var chunk = output.GetMemory(ChunkSize);
         var filled = 0;
-        var completedInBuffer = 0;
-        try
+        var completedInChunk = 0;
+        for (var i = 0; i < _parts.Count; i++)
         {
-            for (var i = 0; i < _parts.Count; i++)
+            var part = _parts[i];
+            await AppendAsync(PartHeader(i));
+            await using (var content = await open(part, cancellationToken))
             {
-                var part = _parts[i];
-                await AppendAsync(PartHeader(i));
-                await using (var content = await open(part, cancellationToken))
+                long copied = 0;
+                while (true)
                 {
-                    long copied = 0;
-                    while (true)
-                    {
-                        if (filled == buffer.Length) await FlushAsync();
-                        var read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken);
-                        if (read == 0) break;
-                        copied += read;
-                        filled += read;
-                        if (copied > part.Length)
-                            throw new InvalidDataException($"Blob {part.BlobKey} is longer than its indexed size {part.Length}.");
-                    }
-                    if (copied != part.Length)
-                        throw new InvalidDataException($"Blob {part.BlobKey} is {copied} bytes, its indexed size is {part.Length}.");
+                    if (filled == chunk.Length) await FlushAsync();
+                    var read = await content.ReadAsync(chunk[filled..], cancellationToken);
+                    if (read == 0) break;
+                    copied += read;
+                    filled += read;
+                    if (copied > part.Length)
+                        throw new InvalidDataException($"Blob {part.BlobKey} is longer than its indexed size {part.Length}.");
                 }
-                completedInBuffer++;
+                if (copied != part.Length)
+                    throw new InvalidDataException($"Blob {part.BlobKey} is {copied} bytes, its indexed size is {part.Length}.");
             }
-            await AppendAsync(Closing);
-            await FlushAsync();
-            await output.FlushAsync(cancellationToken);
+            completedInChunk++;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await AppendAsync(Closing);
+        await FlushAsync();
 
         async Task AppendAsync(string ascii)
         {
-            // Part headers are a few hundred bytes at most; make room, then encode straight into the buffer.
-            if (buffer.Length - filled < ascii.Length) await FlushAsync();
-            filled += Encoding.ASCII.GetBytes(ascii, buffer.AsSpan(filled));
+            // Part headers are a few hundred bytes at most: make room, then encode straight into the chunk.
+            if (chunk.Length - filled < ascii.Length) await FlushAsync();
+            filled += Encoding.ASCII.GetBytes(ascii, chunk.Span[filled..]);
         }
 
         async Task FlushAsync()
         {
             if (filled == 0) return;
-            await output.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+            output.Advance(filled);
+            var result = await output.FlushAsync(cancellationToken);
+            if (result.IsCanceled || result.IsCompleted) throw new OperationCanceledException("The response was closed while it was being written.");
             filled = 0;
-            PartsSent += completedInBuffer;
-            completedInBuffer = 0;
+            PartsSent += completedInChunk;
+            completedInChunk = 0;
+            chunk = output.GetMemory(ChunkSize);
         }
     }
 

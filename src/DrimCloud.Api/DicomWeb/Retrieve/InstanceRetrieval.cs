@@ -62,7 +62,8 @@ public sealed class InstanceRetrieval(DrimCloudDbContext db, IBlobStore blobs, I
                 http.Response.ContentLength = body.ContentLength;
                 try
                 {
-                    await body.WriteAsync(http.Response.Body, (part, ct) => blobs.OpenReadAsync(container, part.BlobKey, cancellationToken: ct), cancellationToken);
+                    await http.Response.StartAsync(cancellationToken);
+                    await body.WriteAsync(http.Response.BodyWriter, (part, ct) => blobs.OpenReadAsync(container, part.BlobKey, cancellationToken: ct), cancellationToken);
                 }
                 finally
                 {
