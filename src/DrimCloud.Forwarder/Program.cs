@@ -43,8 +43,9 @@ builder.Services.AddSingleton<CloudLinkStatus>();
 // already retries with its own back-off and must learn of a failure at once (to log it, show it in the status
 // and pause), whereas the standard handler's retries and circuit breaker hold a failing call for ~14 s.
 // RemoveAllResilienceHandlers is experimental (EXTEXP0001) but is the documented way to opt one client out.
+// Two minutes: a report message may carry a PDF of several MB over a slow hospital uplink.
 #pragma warning disable EXTEXP0001
-builder.Services.AddHttpClient(CloudUris.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+builder.Services.AddHttpClient(CloudUris.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(2))
     .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 builder.Services.AddSingleton<CloudTokenClient>();

@@ -10,7 +10,8 @@ namespace DrimCloud.Forwarder.Tests.Cloud;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 playing DrimCloud.Identity and the API: <c>POST /connect/token</c> issues opaque
 /// tokens with the configured <c>expires_in</c> (client credentials checked), <c>GET /api</c> answers 401 to a token
-/// that is unknown, expired (by the server's clock) or revoked.
+/// that is unknown, expired (by the server's clock) or revoked; STOW-RS answers 401 likewise (503 otherwise: this
+/// server stores nothing).
 /// </summary>
 public sealed class LocalIdentityServer : IAsyncDisposable
 {
@@ -33,6 +34,14 @@ public sealed class LocalIdentityServer : IAsyncDisposable
 
     public void Revoke(string token) => _revoked[token] = true;
 
+    /// <summary>The client was disabled in the cloud: the identity server still issues tokens, the API refuses them all.</summary>
+    public bool ApiRefusesEveryToken { get; set; }
+
+    /// <summary>Requests that reached the STOW-RS endpoint.</summary>
+    public int StowRequests => Volatile.Read(ref _stowRequests);
+
+    private int _stowRequests;
+
     public static async Task<LocalIdentityServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,14 +63,24 @@ public sealed class LocalIdentityServer : IAsyncDisposable
         {
             var header = request.Headers.Authorization.ToString();
             var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
-            var valid = server._expiries.TryGetValue(token, out var expiry) && DateTimeOffset.UtcNow < expiry && !server._revoked.ContainsKey(token);
-            return valid ? Results.Ok() : Results.Unauthorized();
+            return server.Accepts(token) ? Results.Ok() : Results.Unauthorized();
+        });
+        app.MapPost("/tenants/{tenant}/dicomweb/studies", async (HttpRequest request) =>
+        {
+            Interlocked.Increment(ref server._stowRequests);
+            await request.Body.CopyToAsync(Stream.Null); // read like a real server before answering
+            var header = request.Headers.Authorization.ToString();
+            var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
+            return server.Accepts(token) ? Results.StatusCode(503) : Results.Unauthorized();
         });
         await app.StartAsync();
         var address = app.Urls.Single();
         server.Url = new Uri(address + "/");
         return server;
     }
+
+    private bool Accepts(string token) =>
+        !ApiRefusesEveryToken && _expiries.TryGetValue(token, out var expiry) && DateTimeOffset.UtcNow < expiry && !_revoked.ContainsKey(token);
 
     public async ValueTask DisposeAsync()
     {
