@@ -94,7 +94,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # ---------------------------------------------------------------- 3. build and test
 log "building"
-dotnet build DrimCloud.sln -c Debug -v quiet -nologo 2>&1 | grep -Ev "^\s*$" | tail -n 5
+dotnet build DrimCloud.sln -c Debug -v quiet -nologo -p:DrimCloudAnalyzers=true 2>&1 | grep -Ev "^\s*$" | tail -n 5
 mkdir -p artifacts/test-results
 log "testing"
 set +e
