@@ -470,7 +470,8 @@ def print_table(results, clients, n, size_mb):
         return f"{value:.2f}x"
 
     rows = []
-    for c in clients if any(r.get("clients") == c for r in results["ingest"]) else ():
+    # only the client counts that were measured (the stow phase may not have run)
+    for c in [c for c in clients if any(r.get("clients") == c for r in results["ingest"])]:
         o = [r for r in results["ingest"] if r["server"] == "Orthanc" and r["clients"] == c]
         d = [r for r in results["ingest"] if r["server"] == "DrimCloud" and r["clients"] == c]
         rows.append((f"STOW {n} x {size_mb / n * 1000:.0f} KB, {c} client(s): instances/s",
