@@ -91,7 +91,7 @@ public sealed class CloudLinkCheckTests
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
-    private static (CloudLinkCheck Check, ListLogger Log, ScriptedCloud Cloud) Create(Func<HttpRequestMessage, CancellationToken, HttpResponseMessage> respond)
+    private static (CloudLinkCheck Check, ListLogger<CloudLinkCheck> Log, ScriptedCloud Cloud) Create(Func<HttpRequestMessage, CancellationToken, HttpResponseMessage> respond)
     {
         var options = Options.Create(new ForwarderOptions
         {
@@ -102,7 +102,7 @@ public sealed class CloudLinkCheckTests
         });
         var cloud = new ScriptedCloud(respond);
         var factory = new SingleClientFactory(cloud);
-        var log = new ListLogger();
+        var log = new ListLogger<CloudLinkCheck>();
         var link = new CloudLinkStatus(TimeProvider.System);
         var tokens = new CloudTokenClient(factory, options, TimeProvider.System, link);
         return (new CloudLinkCheck(factory, tokens, options, link, log), log, cloud);
@@ -123,18 +123,5 @@ public sealed class CloudLinkCheckTests
     private sealed class SingleClientFactory(HttpMessageHandler handler) : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
-    }
-
-    private sealed class ListLogger : ILogger<CloudLinkCheck>
-    {
-        private readonly List<string> _lines = [];
-        public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToList(); } }
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_lines) _lines.Add(formatter(state, exception));
-        }
     }
 }

@@ -36,7 +36,7 @@ public sealed class UploaderCredentialsTests : IDisposable
         });
         var link = new CloudLinkStatus(TimeProvider.System);
         var status = new UploadStatus();
-        var log = new ListLogger();
+        var log = new ListLogger<Uploader>();
         using var uploader = new Uploader(spool, new CloudTokenClient(new PlainClientFactory(), options, TimeProvider.System, link), options,
             status, TimeProvider.System, link, log);
 
@@ -74,18 +74,5 @@ public sealed class UploaderCredentialsTests : IDisposable
     private sealed class PlainClientFactory : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => new();
-    }
-
-    private sealed class ListLogger : ILogger<Uploader>
-    {
-        private readonly List<string> _lines = [];
-        public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToList(); } }
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_lines) _lines.Add(formatter(state, exception));
-        }
     }
 }
