@@ -21,6 +21,7 @@ builder.Services.AddDicomWeb();
 builder.Services.AddPlatformOnboarding();
 builder.Services.AddForwarderControl();
 builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TenantDirectory>();
 builder.Services.AddReports();
 
 // No endpoint is anonymous unless it says so (health only): the fallback policy requires a valid token.

@@ -1,6 +1,5 @@
 using DrimCloud.Data;
 using DrimCloud.Domain.Tenants;
-using Microsoft.EntityFrameworkCore;
 
 namespace DrimCloud.Api.Infrastructure;
 
@@ -9,7 +8,7 @@ namespace DrimCloud.Api.Infrastructure;
 /// nothing says whether that tenant exists); then the request's <see cref="TenantContext"/> is set, so every query
 /// that follows sees this tenant's rows only.
 /// </summary>
-public sealed class TenantAccessFilter(ILogger<TenantAccessFilter> logger) : IEndpointFilter
+public sealed class TenantAccessFilter(TenantDirectory tenants, ILogger<TenantAccessFilter> logger) : IEndpointFilter
 {
     public const string RouteKey = "tenant";
 
@@ -27,7 +26,7 @@ public sealed class TenantAccessFilter(ILogger<TenantAccessFilter> logger) : IEn
         }
 
         var db = http.RequestServices.GetRequiredService<DrimCloudDbContext>();
-        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, http.RequestAborted);
+        var tenant = await tenants.FindAsync(db, slug, http.RequestAborted);
         if (tenant is null)
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: $"Tenant '{slug}' does not exist.");
 

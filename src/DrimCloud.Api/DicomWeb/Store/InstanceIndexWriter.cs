@@ -54,7 +54,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         var now = DateTimeOffset.UtcNow;
 
         var patient = await FindOrCreatePatientAsync(h, cancellationToken);
-        var study = await db.Studies.SingleOrDefaultAsync(s => s.StudyInstanceUid == h.StudyInstanceUid, cancellationToken);
+        var study = await IndexQueries.Study(db, h.StudyInstanceUid!, cancellationToken);
         if (study is null)
         {
             study = new Study { StudyInstanceUid = h.StudyInstanceUid!, CreatedAt = now };
@@ -62,7 +62,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         }
         UpdateStudy(study, h, patient, stored.Metadata, now);
 
-        var series = await db.Series.SingleOrDefaultAsync(s => s.SeriesInstanceUid == h.SeriesInstanceUid, cancellationToken);
+        var series = await IndexQueries.Series(db, h.SeriesInstanceUid!, cancellationToken);
         if (series is null)
         {
             series = new Series { SeriesInstanceUid = h.SeriesInstanceUid!, Study = study, CreatedAt = now };
@@ -76,7 +76,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         series.MetadataVersion++;
 
         string? replacedKey = null;
-        var instance = await db.Instances.SingleOrDefaultAsync(i => i.SopInstanceUid == h.SopInstanceUid, cancellationToken);
+        var instance = await IndexQueries.Instance(db, h.SopInstanceUid!, cancellationToken);
         if (instance is null)
         {
             instance = new Instance
@@ -141,7 +141,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         var patientId = Truncate(h.PatientId, 64);
         var issuer = Truncate(h.IssuerOfPatientId, 64);
         if (patientId is null) return null;
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.LocalPatientId == patientId && p.LocalIdIssuer == issuer, cancellationToken);
+        var patient = await IndexQueries.Patient(db, patientId, issuer, cancellationToken);
         if (patient is null)
         {
             patient = new Patient { LocalPatientId = patientId, LocalIdIssuer = issuer };

@@ -110,7 +110,7 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, St
     }
 
     private async Task<StoreOutcome?> StoreOverExistingAsync(Tenant tenant, DicomFile header, InstanceHeader h, IngestStream upload,
-        PixelDataScanner? scanner, ExistingInstance existing, CancellationToken cancellationToken)
+        PixelDataScanner? scanner, InstanceDigest existing, CancellationToken cancellationToken)
     {
         if (!tenant.AllowInstanceOverwrite)
         {
@@ -198,13 +198,9 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, St
         return offsets;
     }
 
-    private sealed record ExistingInstance(string Sha256, string BlobKey);
+    private Task<InstanceDigest?> ExistingAsync(string sop, CancellationToken cancellationToken) => IndexQueries.Existing(db, sop, cancellationToken);
 
-    private async Task<ExistingInstance?> ExistingAsync(string sop, CancellationToken cancellationToken) =>
-        await db.Instances.AsNoTracking().Where(i => i.SopInstanceUid == sop)
-            .Select(i => new ExistingInstance(i.Sha256, i.BlobKey)).SingleOrDefaultAsync(cancellationToken);
-
-    private async Task<ExistingInstance?> WaitForIndexAsync(string sop, CancellationToken cancellationToken)
+    private async Task<InstanceDigest?> WaitForIndexAsync(string sop, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 50; i++)
         {
