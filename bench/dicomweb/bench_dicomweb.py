@@ -11,8 +11,12 @@ Measures, for both servers on 127.0.0.1:
   * WADO-RS retrieve of the whole series (Accept: multipart/related; type="application/dicom"; transfer-syntax=*):
     time to first byte and MB/s (1 untimed warm-up, then --runs timed requests), and server CPU per 100 MB sent;
   * the series metadata (GET .../series/{s}/metadata, application/dicom+json): time to first byte and total time;
-  * the "big" study (default 4,000 instances, about 2.1 GB): STOW with 4 clients, then WADO-RS of the whole study,
-    with the server's resident memory (VmRSS of its process, sampled every 50 ms) - peak per phase.
+  * the "big" study (default 4,000 instances, about 2.1 GB): STOW with 4 clients, then WADO-RS of the whole study
+    (1 untimed warm-up, then one timed), with the server's resident memory (VmRSS of its process, sampled every
+    50 ms) - peak per phase.
+Before every timed STOW run and retrieve, dirty pages are written out (sync): Orthanc does not fsync its files, so its
+ingest leaves ~1 GB for the kernel to write back, which otherwise slows whichever measurement comes next. DrimCloud
+fsyncs each instance before answering, inside its own timings.
 MB = 10^6 bytes of DICOM files (multipart framing not counted). Prints one table; --json keeps every run.
 --phases picks what runs (default all): without "stow", the series is ingested once, untimed, with 4 clients, so
 that "wado" and "metadata" have something to read.
@@ -244,8 +248,16 @@ class DrimCloud:
 
 # ------------------------------------------------------------------------------------------------ measurements
 
+def settle():
+    """Writes every dirty page out before a measurement. Orthanc does not fsync what it stores, so after its ingest
+    the kernel is still writing it back: without this, that writeback lands on whichever server is measured next."""
+    os.sync()
+    time.sleep(1)
+
+
 def stow(server, files, clients):
     """STOW-RS of every file, one instance per request, `clients` keep-alive connections in parallel."""
+    settle()
     lock, next_index = threading.Lock(), [0]
     stats = {"ok": 0, "failed": 0, "errors": []}
 
@@ -307,6 +319,7 @@ def stow(server, files, clients):
 
 def retrieve(server, path, accept=ACCEPT_AS_STORED):
     """One WADO-RS GET read to its end: time to first body byte, total time, bytes, server CPU per 100 MB."""
+    settle()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
     cpu_before = cpu_seconds(server.pid)
     try:
@@ -437,6 +450,7 @@ def main():
         # 4. The big study: ingest with 4 clients, then retrieve it whole, watching resident memory.
         for server in (fresh_orthanc(), (drimcloud.new_tenant(), drimcloud)[1]) if "big" in phases else ():
             ingest = stow(server, big_files, 4)
+            retrieve(server, server.wado_path(big_study))  # warm-up, as for the series: first-query costs are not throughput
             with RssSampler(server.pid) as rss:
                 out = retrieve(server, server.wado_path(big_study))
             r = {"server": server.name, "instances": len(big_files),

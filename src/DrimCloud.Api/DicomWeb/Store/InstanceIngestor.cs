@@ -25,8 +25,11 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, St
         LeaveOpen = true,
     };
 
-    /// <summary>A blob without index row younger than this may belong to a concurrent store of the same instance.</summary>
-    private static readonly TimeSpan InFlightWindow = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A blob without index row younger than this may belong to a concurrent store of the same instance, so it is
+    /// never deleted; older, it is a leftover of a crash (a live store commits its rows within seconds).
+    /// </summary>
+    public static readonly TimeSpan InFlightWindow = TimeSpan.FromMinutes(2);
 
     public async Task StoreAsync(Tenant tenant, Stream part, string? requiredStudyUid, CancellationToken cancellationToken)
     {
@@ -82,12 +85,20 @@ public sealed class InstanceIngestor(IBlobStore blobs, DrimCloudDbContext db, St
         if (existing is not null)
             return await StoreOverExistingAsync(tenant, header, h, upload, scanner, existing, cancellationToken);
 
-        // A blob without index row: a crashed earlier store (delete it), or a concurrent store of the same instance
-        // that has not indexed yet (wait for it, then treat this one as a duplicate).
+        // A blob without index row: a concurrent store of the same instance that has not indexed yet (its rows may
+        // wait for the rest of their group), or one that a crash interrupted. A recent one is never deleted: wait for
+        // its rows and compare; if they do not come, answer a processing failure (senders retry those) and leave it.
+        // Only an old one is a crash's leftover, safe to replace.
         if (await blobs.GetInfoAsync(container, key, cancellationToken) is { } orphan)
         {
-            if (DateTimeOffset.UtcNow - orphan.LastModified < InFlightWindow && await WaitForIndexAsync(h.SopInstanceUid!, cancellationToken) is { } raced)
-                return await StoreOverExistingAsync(tenant, header, h, upload, scanner, raced, cancellationToken);
+            if (DateTimeOffset.UtcNow - orphan.LastModified < InFlightWindow)
+            {
+                if (await WaitForIndexAsync(h.SopInstanceUid!, cancellationToken) is { } raced)
+                    return await StoreOverExistingAsync(tenant, header, h, upload, scanner, raced, cancellationToken);
+                await upload.DrainAsync(cancellationToken);
+                return StoreOutcome.Failure(StoreFailureReason.ProcessingFailure,
+                    "Another store of this instance is in progress (its blob is written, its index rows are not yet); send it again later.", h);
+            }
             logger.LogWarning("Removing unindexed blob {Key} of tenant {Tenant} left by an interrupted store.", key, tenant.Slug);
             await blobs.DeleteAsync(container, key, cancellationToken);
         }
