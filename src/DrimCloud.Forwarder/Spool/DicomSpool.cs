@@ -18,6 +18,8 @@ public sealed class DicomSpool : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
     private static readonly DicomReadOptions HeaderOptions = new() { StopBeforeTag = DicomTag.PixelData, LargeValues = LargeValueMode.Skip, LargeValueThreshold = 16 * 1024 };
+    // The same parse over the incoming stream: skipped values are read past (they still reach the file).
+    private static readonly DicomReadOptions StreamingHeaderOptions = HeaderOptions with { LeaveOpen = true };
 
     private readonly string _objects;
     private readonly string _failed;
@@ -120,14 +122,19 @@ public sealed class DicomSpool : IDisposable
         try
         {
             long length;
+            string? study;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                await file.WriteAsync(part10Header, cancellationToken);
-                await dataSet.CopyToAsync(file, CopyBufferSize, cancellationToken);
+                // The header is parsed from the bytes on their way to the file, not from the file once written.
+                var tee = new TeeReadStream(part10Header, dataSet, file);
+                study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
+                await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
                 length = file.Length;
                 file.Flush(flushToDisk: true);
             }
-            var study = ReadStudyUid(path, sopInstanceUid);
+            // A header the streaming parse could not read: the written file decides, exactly as it always did.
+            study ??= ReadStudyUid(path, sopInstanceUid);
+            study = ValidStudyUid(study, sopInstanceUid);
             var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow());
             // The folder's fsync (the new name) runs inside the journal's group commit, before the journal's own.
             await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid), CancellationToken.None);
@@ -142,20 +149,43 @@ public sealed class DicomSpool : IDisposable
         }
     }
 
+    /// <summary>
+    /// The Study Instance UID as the header parser reads it from the stream ("" when the header has none), or null
+    /// when the parse failed for a reason other than the transport or the disk (then the file is parsed instead).
+    /// </summary>
+    private static async Task<string?> TryReadStudyUidWhileStreamingAsync(TeeReadStream tee, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var header = await DicomFile.ReadAsync(tee, StreamingHeaderOptions, cancellationToken);
+            return header.Dataset.GetString(DicomTags.StudyInstanceUID) ?? "";
+        }
+        catch (Exception e) when (e is not (IOException or OperationCanceledException))
+        {
+            // Malformed for this parse (DicomFormatException or anything unforeseen): not refused here, the file decides.
+            return null;
+        }
+    }
+
     private static string ReadStudyUid(string path, string sopInstanceUid)
     {
         try
         {
             using var file = DicomFile.Open(path, HeaderOptions);
-            var study = file.Dataset.GetString(DicomTags.StudyInstanceUID)?.Trim().TrimEnd('\0').Trim();
-            if (string.IsNullOrEmpty(study) || study.Length > 64 || !study.All(c => char.IsAsciiDigit(c) || c == '.'))
-                throw new SpoolRefusedException($"Instance {sopInstanceUid} has no valid Study Instance UID (0020,000D).");
-            return study;
+            return file.Dataset.GetString(DicomTags.StudyInstanceUID) ?? "";
         }
         catch (DicomFormatException e)
         {
             throw new SpoolRefusedException($"Instance {sopInstanceUid} cannot be parsed: {e.Message}");
         }
+    }
+
+    private static string ValidStudyUid(string raw, string sopInstanceUid)
+    {
+        var study = raw.Trim().TrimEnd('\0').Trim();
+        if (string.IsNullOrEmpty(study) || study.Length > 64 || !study.All(c => char.IsAsciiDigit(c) || c == '.'))
+            throw new SpoolRefusedException($"Instance {sopInstanceUid} has no valid Study Instance UID (0020,000D).");
+        return study;
     }
 
     private void Enqueue(SpoolEntry entry)
