@@ -5,7 +5,8 @@
 #
 #   bench/forwarder/intake.sh        # env: N=2000 ROUNDS=1 CONFIG=Release FORWARDER=dll|single-file DATA=<existing series dir> BUILD=0|1
 #                                    #      RECEIVERS="storescp storescp-fsync forwarder" (any of them)
-#                                    #      PERF=1: also `perf record -g` the forwarder during its last round (perf.data kept in $PWD)
+#                                    #      PERF=1: also `perf record -g` the forwarder during its last round (perf.data kept in $PWD;
+#                                    #      perf map on and W^X off so that JIT-compiled frames have names)
 #
 # storescp (`+B`, bit-preserving) writes each file and answers without any fsync; storescp-fsync adds an fsync of each
 # file before the answer (`-xcr "sync #p/#f" -xs`, one extra process per instance, so it is a pessimistic peer). The
@@ -100,7 +101,7 @@ for round in $(seq 1 "$ROUNDS"); do
   env Forwarder__Tenant=demo Forwarder__ClientId=demo-forwarder Forwarder__ClientSecret=x \
       "Forwarder__Cloud__ApiUrl=http://127.0.0.1:$closed/" "Forwarder__Cloud__IdentityUrl=http://127.0.0.1:$closed/" \
       "Forwarder__Dicom__Port=$dicom" Forwarder__Dicom__BindAddress=127.0.0.1 Forwarder__Status__Port=-1 \
-      "Forwarder__Spool__Folder=$WORK/spool" Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PERF:-0}" \
+      "Forwarder__Spool__Folder=$WORK/spool" Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$((1 - ${PERF:-0}))" \
       "${FORWARDER_CMD[@]}" >"$WORK/forwarder.log" 2>&1 &
   fwd=$!
   PIDS+=($fwd)

@@ -6,7 +6,8 @@ namespace DrimCloud.Forwarder.Spool;
 /// <summary>
 /// The durable on-disk queue between the DICOM SCP and the uploader. Layout under <see cref="Folder"/>:
 /// <c>objects/{id}.dcm</c> (Part 10 files), <c>journal.log</c> (append-only records), <c>failed/{id}.dcm</c> and
-/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason).
+/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason), <c>recycled/</c> (emptied
+/// files of confirmed instances, reused for new ones: <see cref="SpoolFilePool"/>).
 /// <para>
 /// An instance counts as spooled once its file is fsync'd, the objects folder fsync'd and its "A" record committed to
 /// the journal: only then is C-STORE success answered. On start, the journal is replayed: "A" records without a
@@ -23,6 +24,7 @@ public sealed class DicomSpool : IDisposable
 
     private readonly string _objects;
     private readonly string _failed;
+    private readonly SpoolFilePool _files;
     private readonly SpoolJournal _journal;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
@@ -38,8 +40,9 @@ public sealed class DicomSpool : IDisposable
     private long _received;
     private long _confirmed;
 
-    private DicomSpool(string folder, SpoolJournal journal, TimeProvider clock, long nextId)
+    private DicomSpool(string folder, SpoolJournal journal, SpoolFilePool files, TimeProvider clock, long nextId)
     {
+        _files = files;
         Folder = folder;
         _objects = Path.Combine(folder, "objects");
         _failed = Path.Combine(folder, "failed");
@@ -98,7 +101,7 @@ public sealed class DicomSpool : IDisposable
         // Rewrite the journal with only what is pending: it stays small, and no new record ever follows a torn line.
         SpoolJournal.Rewrite(journalPath, pending.Values.OrderBy(r => r.Id));
         var journal = SpoolJournal.Open(journalPath, () => DirectorySync.Flush(objects));
-        var spool = new DicomSpool(folder, journal, clock ?? TimeProvider.System, maxId + 1)
+        var spool = new DicomSpool(folder, journal, SpoolFilePool.Open(Path.Combine(folder, "recycled")), clock ?? TimeProvider.System, maxId + 1)
         {
             Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
         };
@@ -123,7 +126,7 @@ public sealed class DicomSpool : IDisposable
         {
             long length;
             string? study;
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            await using (var file = _files.CreateFile(path))
             {
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
                 var tee = new TeeReadStream(part10Header, dataSet, file);
@@ -263,7 +266,7 @@ public sealed class DicomSpool : IDisposable
         if (removed.Count == 0) return;
         foreach (var e in removed.SkipLast(1)) _journal.Append(new JournalRecord('D', e.Id));
         await _journal.CommitAsync(new JournalRecord('D', removed[^1].Id));
-        foreach (var e in removed) TryDelete(ObjectPath(_objects, e.Id));
+        foreach (var e in removed) _files.Recycle(ObjectPath(_objects, e.Id));
         Interlocked.Add(ref _confirmed, removed.Count);
         await _journal.CompactIfLargeAsync();
     }
