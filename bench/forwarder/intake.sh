@@ -5,6 +5,7 @@
 #
 #   bench/forwarder/intake.sh        # env: N=2000 ROUNDS=1 CONFIG=Release FORWARDER=dll|single-file DATA=<existing series dir> BUILD=0|1
 #                                    #      RECEIVERS="storescp storescp-fsync forwarder" (any of them)
+#                                    #      FORWARDER_ENV="NAME=value ..." (e.g. runtime knobs to compare)
 #                                    #      PERF=1: also `perf record -g` the forwarder during its last round (perf.data kept in $PWD;
 #                                    #      perf map on and W^X off so that JIT-compiled frames have names)
 #
@@ -81,15 +82,17 @@ for round in $(seq 1 "$ROUNDS"); do
   for mode in storescp storescp-fsync; do
     [[ " $RECEIVERS " == *" $mode "* ]] || continue
     port=$(free_port)
-    rm -rf "$WORK/scp" && mkdir -p "$WORK/scp"
+    # Every run writes to a folder of its own, deleted only at exit: deleting thousands of files just before a run
+    # slows its file creations (ext4 without a journal skips recently deleted inodes when allocating one).
+    out=$WORK/$mode-$round && mkdir -p "$out"
     extra=()
     [ "$mode" = storescp-fsync ] && extra=(-xcr "sync #p/#f" -xs)
-    TCP_NODELAY=1 storescp -aet STORESCP +B -od "$WORK/scp" "${extra[@]}" "$port" >"$WORK/storescp.log" 2>&1 &
+    TCP_NODELAY=1 storescp -aet STORESCP +B -od "$out" "${extra[@]}" "$port" >"$WORK/storescp.log" 2>&1 &
     scp_pid=$!
     PIDS+=($scp_pid)
     wait_port "$port"
     secs=$(send "$port" STORESCP)
-    check_count "$WORK/scp" '*' "$mode"
+    check_count "$out" '*' "$mode"
     kill "$scp_pid"; wait "$scp_pid" 2>/dev/null || true
     record "$mode" "$secs"
     log "round $round $mode: $secs s"
@@ -97,11 +100,12 @@ for round in $(seq 1 "$ROUNDS"); do
 
   [[ " $RECEIVERS " == *" forwarder "* ]] || continue
   dicom=$(free_port); closed=$(free_port)
-  rm -rf "$WORK/spool"
-  env Forwarder__Tenant=demo Forwarder__ClientId=demo-forwarder Forwarder__ClientSecret=x \
+  spool=$WORK/spool-$round
+  read -ra fwd_env <<<"${FORWARDER_ENV:-}"
+  env "${fwd_env[@]}" Forwarder__Tenant=demo Forwarder__ClientId=demo-forwarder Forwarder__ClientSecret=x \
       "Forwarder__Cloud__ApiUrl=http://127.0.0.1:$closed/" "Forwarder__Cloud__IdentityUrl=http://127.0.0.1:$closed/" \
       "Forwarder__Dicom__Port=$dicom" Forwarder__Dicom__BindAddress=127.0.0.1 Forwarder__Status__Port=-1 \
-      "Forwarder__Spool__Folder=$WORK/spool" Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$((1 - ${PERF:-0}))" \
+      "Forwarder__Spool__Folder=$spool" Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PERF:-0}" DOTNET_EnableWriteXorExecute="$((1 - ${PERF:-0}))" \
       "${FORWARDER_CMD[@]}" >"$WORK/forwarder.log" 2>&1 &
   fwd=$!
   PIDS+=($fwd)
@@ -113,8 +117,8 @@ for round in $(seq 1 "$ROUNDS"); do
     sleep 1
   fi
   secs=$(send "$dicom" DRIMCLOUD)
-  [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
-  check_count "$WORK/spool/objects" '*.dcm' forwarder
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+  check_count "$spool/objects" '*.dcm' forwarder
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$fwd/status")
   kill "$fwd"; wait "$fwd" 2>/dev/null || true
   record forwarder "$secs"
