@@ -6,7 +6,8 @@ namespace DrimCloud.Forwarder.Spool;
 /// <summary>
 /// The durable on-disk queue between the DICOM SCP and the uploader. Layout under <see cref="Folder"/>:
 /// <c>objects/{id}.dcm</c> (Part 10 files), <c>journal.log</c> (append-only records), <c>failed/{id}.dcm</c> and
-/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason).
+/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason), <c>recycled/</c> (emptied
+/// files of confirmed instances, reused for new ones: <see cref="SpoolFilePool"/>).
 /// <para>
 /// An instance counts as spooled once its file is fsync'd, the objects folder fsync'd and its "A" record committed to
 /// the journal: only then is C-STORE success answered. On start, the journal is replayed: "A" records without a
@@ -18,9 +19,12 @@ public sealed class DicomSpool : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
     private static readonly DicomReadOptions HeaderOptions = new() { StopBeforeTag = DicomTag.PixelData, LargeValues = LargeValueMode.Skip, LargeValueThreshold = 16 * 1024 };
+    // The same parse over the incoming stream: skipped values are read past (they still reach the file).
+    private static readonly DicomReadOptions StreamingHeaderOptions = HeaderOptions with { LeaveOpen = true };
 
     private readonly string _objects;
     private readonly string _failed;
+    private readonly SpoolFilePool _files;
     private readonly SpoolJournal _journal;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
@@ -36,8 +40,9 @@ public sealed class DicomSpool : IDisposable
     private long _received;
     private long _confirmed;
 
-    private DicomSpool(string folder, SpoolJournal journal, TimeProvider clock, long nextId)
+    private DicomSpool(string folder, SpoolJournal journal, SpoolFilePool files, TimeProvider clock, long nextId)
     {
+        _files = files;
         Folder = folder;
         _objects = Path.Combine(folder, "objects");
         _failed = Path.Combine(folder, "failed");
@@ -96,7 +101,7 @@ public sealed class DicomSpool : IDisposable
         // Rewrite the journal with only what is pending: it stays small, and no new record ever follows a torn line.
         SpoolJournal.Rewrite(journalPath, pending.Values.OrderBy(r => r.Id));
         var journal = SpoolJournal.Open(journalPath, () => DirectorySync.Flush(objects));
-        var spool = new DicomSpool(folder, journal, clock ?? TimeProvider.System, maxId + 1)
+        var spool = new DicomSpool(folder, journal, SpoolFilePool.Open(Path.Combine(folder, "recycled")), clock ?? TimeProvider.System, maxId + 1)
         {
             Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
         };
@@ -120,14 +125,19 @@ public sealed class DicomSpool : IDisposable
         try
         {
             long length;
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            string? study;
+            await using (var file = _files.CreateFile(path))
             {
-                await file.WriteAsync(part10Header, cancellationToken);
-                await dataSet.CopyToAsync(file, CopyBufferSize, cancellationToken);
+                // The header is parsed from the bytes on their way to the file, not from the file once written.
+                var tee = new TeeReadStream(part10Header, dataSet, file);
+                study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
+                await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
                 length = file.Length;
                 file.Flush(flushToDisk: true);
             }
-            var study = ReadStudyUid(path, sopInstanceUid);
+            // A header the streaming parse could not read: the written file decides, exactly as it always did.
+            study ??= ReadStudyUid(path, sopInstanceUid);
+            study = ValidStudyUid(study, sopInstanceUid);
             var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow());
             // The folder's fsync (the new name) runs inside the journal's group commit, before the journal's own.
             await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid), CancellationToken.None);
@@ -142,20 +152,43 @@ public sealed class DicomSpool : IDisposable
         }
     }
 
+    /// <summary>
+    /// The Study Instance UID as the header parser reads it from the stream ("" when the header has none), or null
+    /// when the parse failed for a reason other than the transport or the disk (then the file is parsed instead).
+    /// </summary>
+    private static async Task<string?> TryReadStudyUidWhileStreamingAsync(TeeReadStream tee, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var header = await DicomFile.ReadAsync(tee, StreamingHeaderOptions, cancellationToken);
+            return header.Dataset.GetString(DicomTags.StudyInstanceUID) ?? "";
+        }
+        catch (Exception e) when (e is not (IOException or OperationCanceledException))
+        {
+            // Malformed for this parse (DicomFormatException or anything unforeseen): not refused here, the file decides.
+            return null;
+        }
+    }
+
     private static string ReadStudyUid(string path, string sopInstanceUid)
     {
         try
         {
             using var file = DicomFile.Open(path, HeaderOptions);
-            var study = file.Dataset.GetString(DicomTags.StudyInstanceUID)?.Trim().TrimEnd('\0').Trim();
-            if (string.IsNullOrEmpty(study) || study.Length > 64 || !study.All(c => char.IsAsciiDigit(c) || c == '.'))
-                throw new SpoolRefusedException($"Instance {sopInstanceUid} has no valid Study Instance UID (0020,000D).");
-            return study;
+            return file.Dataset.GetString(DicomTags.StudyInstanceUID) ?? "";
         }
         catch (DicomFormatException e)
         {
             throw new SpoolRefusedException($"Instance {sopInstanceUid} cannot be parsed: {e.Message}");
         }
+    }
+
+    private static string ValidStudyUid(string raw, string sopInstanceUid)
+    {
+        var study = raw.Trim().TrimEnd('\0').Trim();
+        if (string.IsNullOrEmpty(study) || study.Length > 64 || !study.All(c => char.IsAsciiDigit(c) || c == '.'))
+            throw new SpoolRefusedException($"Instance {sopInstanceUid} has no valid Study Instance UID (0020,000D).");
+        return study;
     }
 
     private void Enqueue(SpoolEntry entry)
@@ -233,7 +266,7 @@ public sealed class DicomSpool : IDisposable
         if (removed.Count == 0) return;
         foreach (var e in removed.SkipLast(1)) _journal.Append(new JournalRecord('D', e.Id));
         await _journal.CommitAsync(new JournalRecord('D', removed[^1].Id));
-        foreach (var e in removed) TryDelete(ObjectPath(_objects, e.Id));
+        foreach (var e in removed) _files.Recycle(ObjectPath(_objects, e.Id));
         Interlocked.Add(ref _confirmed, removed.Count);
         await _journal.CompactIfLargeAsync();
     }
