@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
+// Large transfers (STOW-RS bodies, WADO-RS studies) go through Kestrel's transport buffers: bigger blocks mean fewer
+// socket calls and pipe wake-ups per megabyte (see LargeBlockMemoryPool).
+builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 

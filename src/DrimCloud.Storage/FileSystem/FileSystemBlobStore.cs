@@ -68,9 +68,17 @@ public sealed class FileSystemBlobStore : IBlobStore
         try
         {
             using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None);
-            int n;
-            while ((n = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
-                file.Write(buffer, 0, n);
+            // The buffer is filled before each write: a request body arrives a few KB per read, and one write(2) per
+            // read was over a hundred system calls (and file-system write paths) for a 530 KB instance.
+            int filled = 0, n;
+            while ((n = await content.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), cancellationToken)) > 0)
+            {
+                filled += n;
+                if (filled < BufferSize) continue;
+                file.Write(buffer, 0, filled);
+                filled = 0;
+            }
+            if (filled > 0) file.Write(buffer, 0, filled);
             file.Flush(flushToDisk: true);
         }
         finally
