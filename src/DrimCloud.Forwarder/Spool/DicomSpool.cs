@@ -126,14 +126,15 @@ public sealed class DicomSpool : IDisposable
         {
             long length;
             string? study;
-            await using (var file = _files.CreateFile(path))
+            using (var file = _files.CreateFile(path))
             {
+                var sink = new SpoolFileSink(file);
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
-                var tee = new TeeReadStream(part10Header, dataSet, file);
+                var tee = new TeeReadStream(part10Header, dataSet, sink);
                 study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
                 await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
-                length = file.Length;
-                file.Flush(flushToDisk: true);
+                length = sink.Length;
+                sink.FlushToDisk();
             }
             // A header the streaming parse could not read: the written file decides, exactly as it always did.
             study ??= ReadStudyUid(path, sopInstanceUid);
