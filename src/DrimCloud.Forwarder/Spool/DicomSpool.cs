@@ -32,6 +32,8 @@ public sealed class DicomSpool : IDisposable
     // Keyed by id (arrival order): removing one confirmed instance stays cheap with a large backlog.
     private readonly Dictionary<string, SortedDictionary<long, SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
     private readonly HashSet<long> _inFlight = [];
+    // When each study with pending instances last received one (held batches wait for a pause in its arrivals).
+    private readonly Dictionary<string, DateTimeOffset> _newestArrival = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
     private long _nextId;
     private int _pending;
@@ -199,6 +201,8 @@ public sealed class DicomSpool : IDisposable
             if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list))
                 _byStudy[entry.StudyInstanceUid] = list = [];
             list[entry.Id] = entry;
+            if (!_newestArrival.TryGetValue(entry.StudyInstanceUid, out var newest) || entry.ReceivedAt > newest)
+                _newestArrival[entry.StudyInstanceUid] = entry.ReceivedAt;
             _pending++;
             _pendingBytes += entry.Length;
         }
@@ -218,33 +222,58 @@ public sealed class DicomSpool : IDisposable
     /// Takes up to the limits of pending instances of one study (the study whose oldest waiting instance is oldest)
     /// that no other upload is sending, and marks them in flight. Null when nothing is waiting.
     /// </summary>
-    public IReadOnlyList<SpoolEntry>? TakeBatch(int maxInstances, long maxBytes)
+    public IReadOnlyList<SpoolEntry>? TakeBatch(int maxInstances, long maxBytes) =>
+        TakeBatch(new BatchLimits(maxInstances, maxBytes, TimeSpan.Zero, TimeSpan.Zero), out _);
+
+    /// <summary>
+    /// Like <see cref="TakeBatch(int, long)"/>, but a batch below the limits is held back while its study is still
+    /// arriving (an instance of it came in less than <see cref="BatchLimits.Quiet"/> ago), unless its oldest instance
+    /// has waited <see cref="BatchLimits.MaxWait"/>. Sent one by one as they arrive, a burst would cost the cloud a
+    /// request (token check, database commit) per two or three instances. Null when no batch is ready;
+    /// <paramref name="retryIn"/> then says when the next held one will be (or zero when nothing is waiting).
+    /// </summary>
+    public IReadOnlyList<SpoolEntry>? TakeBatch(BatchLimits limits, out TimeSpan retryIn)
     {
+        retryIn = TimeSpan.Zero;
+        var now = _clock.GetUtcNow();
         lock (_gate)
         {
-            SortedDictionary<long, SpoolEntry>? best = null;
-            SpoolEntry? bestFirst = null;
-            foreach (var list in _byStudy.Values)
+            var candidates = new List<(SpoolEntry First, SortedDictionary<long, SpoolEntry> List, string Study)>();
+            foreach (var (study, list) in _byStudy)
             {
                 var first = list.Values.FirstOrDefault(e => !_inFlight.Contains(e.Id));
-                if (first is not null && (bestFirst is null || first.Id < bestFirst.Id))
-                {
-                    best = list;
-                    bestFirst = first;
-                }
+                if (first is not null) candidates.Add((first, list, study));
             }
-            if (best is null) return null;
-            var batch = new List<SpoolEntry>();
-            long bytes = 0;
-            foreach (var e in best.Values)
+            DateTimeOffset? nextReady = null;
+            foreach (var (first, list, study) in candidates.OrderBy(c => c.First.Id))
             {
-                if (_inFlight.Contains(e.Id)) continue;
-                if (batch.Count > 0 && (batch.Count >= maxInstances || bytes + e.Length > maxBytes)) break;
-                batch.Add(e);
-                bytes += e.Length;
-                _inFlight.Add(e.Id);
+                var batch = new List<SpoolEntry>();
+                long bytes = 0;
+                var full = false;
+                foreach (var e in list.Values)
+                {
+                    if (_inFlight.Contains(e.Id)) continue;
+                    if (batch.Count > 0 && (batch.Count >= limits.MaxInstances || bytes + e.Length > limits.MaxBytes))
+                    {
+                        full = true;
+                        break;
+                    }
+                    batch.Add(e);
+                    bytes += e.Length;
+                }
+                full |= batch.Count >= limits.MaxInstances;
+                var quietAt = _newestArrival[study] + limits.Quiet;
+                var dueAt = first.ReceivedAt + limits.MaxWait;
+                if (full || now >= quietAt || now >= dueAt)
+                {
+                    foreach (var e in batch) _inFlight.Add(e.Id);
+                    return batch;
+                }
+                var readyAt = quietAt < dueAt ? quietAt : dueAt;
+                if (nextReady is null || readyAt < nextReady) nextReady = readyAt;
             }
-            return batch;
+            if (nextReady is { } at) retryIn = at - now;
+            return null;
         }
     }
 
@@ -292,7 +321,11 @@ public sealed class DicomSpool : IDisposable
         {
             _inFlight.Remove(entry.Id);
             if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || !list.Remove(entry.Id)) return false;
-            if (list.Count == 0) _byStudy.Remove(entry.StudyInstanceUid);
+            if (list.Count == 0)
+            {
+                _byStudy.Remove(entry.StudyInstanceUid);
+                _newestArrival.Remove(entry.StudyInstanceUid);
+            }
             _pending--;
             _pendingBytes -= entry.Length;
             return true;
@@ -333,6 +366,13 @@ public sealed class DicomSpool : IDisposable
         _arrived.Dispose();
     }
 }
+
+/// <summary>
+/// Limits of one STOW-RS batch, and how long a batch below them may be held back for more instances of its study:
+/// until its study has had no new instance for <see cref="Quiet"/>, at most until its oldest instance has waited
+/// <see cref="MaxWait"/>. Zero times send whatever is waiting at once.
+/// </summary>
+public sealed record BatchLimits(int MaxInstances, long MaxBytes, TimeSpan Quiet, TimeSpan MaxWait);
 
 /// <summary>Recovery at start: instances pending again, files discarded (partial transfers), damaged journal lines, acknowledged files missing.</summary>
 public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles);

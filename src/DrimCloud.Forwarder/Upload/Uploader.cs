@@ -71,10 +71,12 @@ public sealed class Uploader : BackgroundService
                     await Task.Delay(wait, _clock, stoppingToken);
                     continue;
                 }
-                var batch = _spool.TakeBatch(_options.Upload.MaxInstancesPerRequest, _options.Upload.MaxBytesPerRequest);
+                var upload = _options.Upload;
+                var batch = _spool.TakeBatch(new BatchLimits(upload.MaxInstancesPerRequest, upload.MaxBytesPerRequest, upload.BatchQuietTime, upload.BatchMaxWait), out var heldFor);
                 if (batch is null)
                 {
-                    await _spool.WaitForWorkAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                    // Woken by the next arrival anyway; a held batch is looked at again when it may be ready.
+                    await _spool.WaitForWorkAsync(heldFor > TimeSpan.Zero ? heldFor : TimeSpan.FromSeconds(5), stoppingToken);
                     continue;
                 }
                 await SendBatchAsync(batch, stoppingToken);
