@@ -100,6 +100,23 @@ public sealed class SpoolBatchingTests : IDisposable
         Assert.Single(reopened.TakeBatch(Limits(), out _)!);
     }
 
+    [Fact]
+    public async Task The_rest_of_a_quiet_study_is_shared_among_the_uploaders()
+    {
+        using var spool = DicomSpool.Open(_folder, _clock);
+        for (var i = 1; i <= 60; i++) await AddAsync(spool, "1.2.3", $"1.2.3.{i}");
+        _clock.Advance(Quiet);
+        var spread = Limits(100) with { Spread = 4 };
+        var sizes = new List<int>();
+        while (spool.TakeBatch(spread, out _) is { } batch) sizes.Add(batch.Count);
+        Assert.Equal([15, 12, 10, 10, 10, 3], sizes); // a quarter of what is left each time, but at least 10
+        // A full batch is never split, nor a small remainder.
+        for (var i = 1; i <= 7; i++) await AddAsync(spool, "1.2.4", $"1.2.4.{i}");
+        Assert.Equal(5, spool.TakeBatch(Limits(5) with { Spread = 4 }, out _)!.Count);
+        _clock.Advance(Quiet);
+        Assert.Equal(2, spool.TakeBatch(Limits(5) with { Spread = 4 }, out _)!.Count);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private static readonly DateTimeOffset Start = new(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);

@@ -18,6 +18,7 @@ namespace DrimCloud.Forwarder.Spool;
 public sealed class DicomSpool : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
+    private const int MinSharedBatch = 10;
     private static readonly DicomReadOptions HeaderOptions = new() { StopBeforeTag = DicomTag.PixelData, LargeValues = LargeValueMode.Skip, LargeValueThreshold = 16 * 1024 };
     // The same parse over the incoming stream: skipped values are read past (they still reach the file).
     private static readonly DicomReadOptions StreamingHeaderOptions = HeaderOptions with { LeaveOpen = true };
@@ -266,6 +267,12 @@ public sealed class DicomSpool : IDisposable
                 var dueAt = first.ReceivedAt + limits.MaxWait;
                 if (full || now >= quietAt || now >= dueAt)
                 {
+                    // The rest of a study that stopped arriving is shared among the uploaders, which the cloud
+                    // stores in parallel: the study is complete sooner than with one request carrying it all.
+                    // Not below MinSharedBatch instances a request: under that, a request's own cost outweighs the parallelism.
+                    var share = Math.Max(MinSharedBatch, (batch.Count + limits.Spread - 1) / limits.Spread);
+                    if (!full && batch.Count > share)
+                        batch.RemoveRange(share, batch.Count - share);
                     foreach (var e in batch) _inFlight.Add(e.Id);
                     return batch;
                 }
@@ -370,9 +377,10 @@ public sealed class DicomSpool : IDisposable
 /// <summary>
 /// Limits of one STOW-RS batch, and how long a batch below them may be held back for more instances of its study:
 /// until its study has had no new instance for <see cref="Quiet"/>, at most until its oldest instance has waited
-/// <see cref="MaxWait"/>. Zero times send whatever is waiting at once.
+/// <see cref="MaxWait"/>. Zero times send whatever is waiting at once. A batch that goes below the limits takes only
+/// its share (1/<see cref="Spread"/>) of what is waiting, so the uploaders send the rest beside it.
 /// </summary>
-public sealed record BatchLimits(int MaxInstances, long MaxBytes, TimeSpan Quiet, TimeSpan MaxWait);
+public sealed record BatchLimits(int MaxInstances, long MaxBytes, TimeSpan Quiet, TimeSpan MaxWait, int Spread = 1);
 
 /// <summary>Recovery at start: instances pending again, files discarded (partial transfers), damaged journal lines, acknowledged files missing.</summary>
 public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles);
