@@ -11,7 +11,8 @@
 #
 # storescp (`+B`, bit-preserving) writes each file and answers without any fsync; storescp-fsync adds an fsync of each
 # file before the answer (`-xcr "sync #p/#f" -xs`, one extra process per instance, so it is a pessimistic peer). The
-# forwarder answers only after the file, the objects folder and the journal record are fsync'd.
+# forwarder answers only after the file, the objects folder and the journal record are fsync'd. "CPU ms/i": the
+# receiver process's CPU time (user + system) per instance in the best round; storescu's own is not counted.
 # Needs dotnet, DCMTK, python3-pydicom. Only the processes this script started are stopped (by PID).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,8 +76,16 @@ check_count() {
   [ "$got" -eq "$COUNT" ] || { log "$3 kept $got of $COUNT instances"; return 1; }
 }
 
-declare -A RESULTS
-record() { RESULTS[$1]="${RESULTS[$1]:-} $2"; }
+# CPU time (user + system, with reaped children) a process has used so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+
+declare -A RESULTS CPU
+# record MODE SECONDS CPU_TICKS: keeps the run's time and the receiver's CPU milliseconds per instance.
+record() {
+  RESULTS[$1]="${RESULTS[$1]:-} $2"
+  CPU[$1,$2]=$(echo "$3 * 1000 / $TICK / $COUNT" | bc -l)
+}
 
 for round in $(seq 1 "$ROUNDS"); do
   for mode in storescp storescp-fsync; do
@@ -91,10 +100,12 @@ for round in $(seq 1 "$ROUNDS"); do
     scp_pid=$!
     PIDS+=($scp_pid)
     wait_port "$port"
+    cpu0=$(cpu_ticks "$scp_pid")
     secs=$(send "$port" STORESCP)
+    cpu=$(( $(cpu_ticks "$scp_pid") - cpu0 ))
     check_count "$out" '*' "$mode"
     kill "$scp_pid"; wait "$scp_pid" 2>/dev/null || true
-    record "$mode" "$secs"
+    record "$mode" "$secs" "$cpu"
     log "round $round $mode: $secs s"
   done
 
@@ -116,18 +127,20 @@ for round in $(seq 1 "$ROUNDS"); do
     perf_pid=$!
     sleep 1
   fi
+  cpu0=$(cpu_ticks "$fwd")
   secs=$(send "$dicom" DRIMCLOUD)
+  cpu=$(( $(cpu_ticks "$fwd") - cpu0 ))
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   check_count "$spool/objects" '*.dcm' forwarder
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$fwd/status")
   kill "$fwd"; wait "$fwd" 2>/dev/null || true
-  record forwarder "$secs"
+  record forwarder "$secs" "$cpu"
   log "round $round forwarder: $secs s, peak RSS $((rss / 1024)) MB"
 done
 
 printf '\nintake of %d instances, %.0f MB (10^6 bytes), one storescu +sd association; %s round(s), best shown; load %s\n' \
   "$COUNT" "$(echo "$BYTES / 1000000" | bc -l)" "$ROUNDS" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %8s %8s %7s   %s\n' receiver seconds inst/s MB/s "all rounds (s)"
+printf '%-34s %8s %8s %7s %9s   %s\n' receiver seconds inst/s MB/s "CPU ms/i" "all rounds (s)"
 for mode in $RECEIVERS; do
   best=$(tr ' ' '\n' <<<"${RESULTS[$mode]}" | grep . | sort -g | head -1)
   label=$mode
@@ -136,5 +149,6 @@ for mode in $RECEIVERS; do
     storescp-fsync) label="storescp +B, sync per file (-xs)" ;;
     forwarder) label="forwarder (spool, fsync, journal)" ;;
   esac
-  printf '%-34s %8.2f %8.0f %7.1f  %s\n' "$label" "$best" "$(echo "$COUNT / $best" | bc -l)" "$(echo "$BYTES / 1000000 / $best" | bc -l)" "${RESULTS[$mode]}"
+  printf '%-34s %8.2f %8.0f %7.1f %9.2f  %s\n' "$label" "$best" "$(echo "$COUNT / $best" | bc -l)" "$(echo "$BYTES / 1000000 / $best" | bc -l)" \
+    "${CPU[$mode,$best]}" "${RESULTS[$mode]}"
 done

@@ -67,6 +67,16 @@ public sealed class UploadOptions
     /// <summary>Most bytes in one STOW-RS request (an instance larger than this goes alone).</summary>
     [Range(1, long.MaxValue)] public long MaxBytesPerRequest { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A batch below the limits waits until its study has received nothing for this long (the sender paused or the
+    /// study is complete), so a burst goes in full batches rather than one request per two or three instances.
+    /// Zero sends whatever is waiting at once.
+    /// </summary>
+    public TimeSpan BatchQuietTime { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>…but never longer than this after its oldest instance arrived (a slow, steady sender).</summary>
+    public TimeSpan BatchMaxWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>STOW-RS requests in flight at once.</summary>
     [Range(1, 64)] public int Concurrency { get; set; } = 4;
 

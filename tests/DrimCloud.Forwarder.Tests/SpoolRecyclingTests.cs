@@ -43,7 +43,9 @@ public sealed class SpoolRecyclingTests : IDisposable
     public async Task A_confirmed_file_is_emptied_kept_and_reused_without_its_old_bytes()
     {
         using var spool = DicomSpool.Open(_folder);
-        var (big, _) = await AddAsync(spool, "1.2.3.1", 200_000);
+        // Larger than a few early-writeback strides: the file is still exactly what was received.
+        var (big, bigBytes) = await AddAsync(spool, "1.2.3.1", 3 * EarlyWriteback.Stride + 12_345);
+        Assert.Equal(bigBytes, await File.ReadAllBytesAsync(spool.PathOf(big)));
         var inode = FileId(spool.PathOf(big));
         await spool.ConfirmAsync([big]);
         Assert.False(File.Exists(spool.PathOf(big)));

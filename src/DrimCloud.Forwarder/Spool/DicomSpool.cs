@@ -18,6 +18,7 @@ namespace DrimCloud.Forwarder.Spool;
 public sealed class DicomSpool : IDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
+    private const int MinSharedBatch = 10;
     private static readonly DicomReadOptions HeaderOptions = new() { StopBeforeTag = DicomTag.PixelData, LargeValues = LargeValueMode.Skip, LargeValueThreshold = 16 * 1024 };
     // The same parse over the incoming stream: skipped values are read past (they still reach the file).
     private static readonly DicomReadOptions StreamingHeaderOptions = HeaderOptions with { LeaveOpen = true };
@@ -32,6 +33,8 @@ public sealed class DicomSpool : IDisposable
     // Keyed by id (arrival order): removing one confirmed instance stays cheap with a large backlog.
     private readonly Dictionary<string, SortedDictionary<long, SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
     private readonly HashSet<long> _inFlight = [];
+    // When each study with pending instances last received one (held batches wait for a pause in its arrivals).
+    private readonly Dictionary<string, DateTimeOffset> _newestArrival = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
     private long _nextId;
     private int _pending;
@@ -126,14 +129,15 @@ public sealed class DicomSpool : IDisposable
         {
             long length;
             string? study;
-            await using (var file = _files.CreateFile(path))
+            using (var file = _files.CreateFile(path))
             {
+                var sink = new SpoolFileSink(file);
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
-                var tee = new TeeReadStream(part10Header, dataSet, file);
+                var tee = new TeeReadStream(part10Header, dataSet, sink);
                 study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
                 await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
-                length = file.Length;
-                file.Flush(flushToDisk: true);
+                length = sink.Length;
+                sink.FlushToDisk();
             }
             // A header the streaming parse could not read: the written file decides, exactly as it always did.
             study ??= ReadStudyUid(path, sopInstanceUid);
@@ -198,6 +202,8 @@ public sealed class DicomSpool : IDisposable
             if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list))
                 _byStudy[entry.StudyInstanceUid] = list = [];
             list[entry.Id] = entry;
+            if (!_newestArrival.TryGetValue(entry.StudyInstanceUid, out var newest) || entry.ReceivedAt > newest)
+                _newestArrival[entry.StudyInstanceUid] = entry.ReceivedAt;
             _pending++;
             _pendingBytes += entry.Length;
         }
@@ -217,33 +223,64 @@ public sealed class DicomSpool : IDisposable
     /// Takes up to the limits of pending instances of one study (the study whose oldest waiting instance is oldest)
     /// that no other upload is sending, and marks them in flight. Null when nothing is waiting.
     /// </summary>
-    public IReadOnlyList<SpoolEntry>? TakeBatch(int maxInstances, long maxBytes)
+    public IReadOnlyList<SpoolEntry>? TakeBatch(int maxInstances, long maxBytes) =>
+        TakeBatch(new BatchLimits(maxInstances, maxBytes, TimeSpan.Zero, TimeSpan.Zero), out _);
+
+    /// <summary>
+    /// Like <see cref="TakeBatch(int, long)"/>, but a batch below the limits is held back while its study is still
+    /// arriving (an instance of it came in less than <see cref="BatchLimits.Quiet"/> ago), unless its oldest instance
+    /// has waited <see cref="BatchLimits.MaxWait"/>. Sent one by one as they arrive, a burst would cost the cloud a
+    /// request (token check, database commit) per two or three instances. Null when no batch is ready;
+    /// <paramref name="retryIn"/> then says when the next held one will be (or zero when nothing is waiting).
+    /// </summary>
+    public IReadOnlyList<SpoolEntry>? TakeBatch(BatchLimits limits, out TimeSpan retryIn)
     {
+        retryIn = TimeSpan.Zero;
+        var now = _clock.GetUtcNow();
         lock (_gate)
         {
-            SortedDictionary<long, SpoolEntry>? best = null;
-            SpoolEntry? bestFirst = null;
-            foreach (var list in _byStudy.Values)
+            var candidates = new List<(SpoolEntry First, SortedDictionary<long, SpoolEntry> List, string Study)>();
+            foreach (var (study, list) in _byStudy)
             {
                 var first = list.Values.FirstOrDefault(e => !_inFlight.Contains(e.Id));
-                if (first is not null && (bestFirst is null || first.Id < bestFirst.Id))
-                {
-                    best = list;
-                    bestFirst = first;
-                }
+                if (first is not null) candidates.Add((first, list, study));
             }
-            if (best is null) return null;
-            var batch = new List<SpoolEntry>();
-            long bytes = 0;
-            foreach (var e in best.Values)
+            DateTimeOffset? nextReady = null;
+            foreach (var (first, list, study) in candidates.OrderBy(c => c.First.Id))
             {
-                if (_inFlight.Contains(e.Id)) continue;
-                if (batch.Count > 0 && (batch.Count >= maxInstances || bytes + e.Length > maxBytes)) break;
-                batch.Add(e);
-                bytes += e.Length;
-                _inFlight.Add(e.Id);
+                var batch = new List<SpoolEntry>();
+                long bytes = 0;
+                var full = false;
+                foreach (var e in list.Values)
+                {
+                    if (_inFlight.Contains(e.Id)) continue;
+                    if (batch.Count > 0 && (batch.Count >= limits.MaxInstances || bytes + e.Length > limits.MaxBytes))
+                    {
+                        full = true;
+                        break;
+                    }
+                    batch.Add(e);
+                    bytes += e.Length;
+                }
+                full |= batch.Count >= limits.MaxInstances;
+                var quietAt = _newestArrival[study] + limits.Quiet;
+                var dueAt = first.ReceivedAt + limits.MaxWait;
+                if (full || now >= quietAt || now >= dueAt)
+                {
+                    // The rest of a study that stopped arriving is shared among the uploaders, which the cloud
+                    // stores in parallel: the study is complete sooner than with one request carrying it all.
+                    // Not below MinSharedBatch instances a request: under that, a request's own cost outweighs the parallelism.
+                    var share = Math.Max(MinSharedBatch, (batch.Count + limits.Spread - 1) / limits.Spread);
+                    if (!full && batch.Count > share)
+                        batch.RemoveRange(share, batch.Count - share);
+                    foreach (var e in batch) _inFlight.Add(e.Id);
+                    return batch;
+                }
+                var readyAt = quietAt < dueAt ? quietAt : dueAt;
+                if (nextReady is null || readyAt < nextReady) nextReady = readyAt;
             }
-            return batch;
+            if (nextReady is { } at) retryIn = at - now;
+            return null;
         }
     }
 
@@ -291,7 +328,11 @@ public sealed class DicomSpool : IDisposable
         {
             _inFlight.Remove(entry.Id);
             if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || !list.Remove(entry.Id)) return false;
-            if (list.Count == 0) _byStudy.Remove(entry.StudyInstanceUid);
+            if (list.Count == 0)
+            {
+                _byStudy.Remove(entry.StudyInstanceUid);
+                _newestArrival.Remove(entry.StudyInstanceUid);
+            }
             _pending--;
             _pendingBytes -= entry.Length;
             return true;
@@ -332,6 +373,14 @@ public sealed class DicomSpool : IDisposable
         _arrived.Dispose();
     }
 }
+
+/// <summary>
+/// Limits of one STOW-RS batch, and how long a batch below them may be held back for more instances of its study:
+/// until its study has had no new instance for <see cref="Quiet"/>, at most until its oldest instance has waited
+/// <see cref="MaxWait"/>. Zero times send whatever is waiting at once. A batch that goes below the limits takes only
+/// its share (1/<see cref="Spread"/>) of what is waiting, so the uploaders send the rest beside it.
+/// </summary>
+public sealed record BatchLimits(int MaxInstances, long MaxBytes, TimeSpan Quiet, TimeSpan MaxWait, int Spread = 1);
 
 /// <summary>Recovery at start: instances pending again, files discarded (partial transfers), damaged journal lines, acknowledged files missing.</summary>
 public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles);

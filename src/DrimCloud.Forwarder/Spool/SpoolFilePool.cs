@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 
 namespace DrimCloud.Forwarder.Spool;
 
@@ -52,8 +53,8 @@ internal sealed class SpoolFilePool
         return pool;
     }
 
-    /// <summary>A new, empty file at <paramref name="path"/> (which must not exist), opened for unbuffered writing.</summary>
-    public FileStream CreateFile(string path)
+    /// <summary>A new, empty file at <paramref name="path"/> (which must not exist), opened for writing.</summary>
+    public SafeFileHandle CreateFile(string path)
     {
         while (_spares.TryPop(out var spare))
         {
@@ -67,9 +68,9 @@ internal sealed class SpoolFilePool
                 continue; // removed by hand meanwhile: take the next one
             }
             // Truncate: a crash may have left a spare with its old content.
-            return new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.None, bufferSize: 0);
+            return File.OpenHandle(path, FileMode.Truncate, FileAccess.Write);
         }
-        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
     }
 
     /// <summary>Keeps the file at <paramref name="path"/> (no longer needed) as an empty spare, or deletes it when the pool is full.</summary>

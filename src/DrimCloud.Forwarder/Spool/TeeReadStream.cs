@@ -8,11 +8,7 @@ namespace DrimCloud.Forwarder.Spool;
 /// streams to its file, so the file never has to be opened and parsed again once written. Whatever the reader leaves
 /// unread is passed on by <see cref="DrainToSinkAsync"/>, so the sink always gets the whole prefix and source, in
 /// order, each byte once.
-/// <para>
-/// The sink is written synchronously: it is a spool file opened for synchronous I/O, whose WriteAsync would queue
-/// every chunk to the thread pool (a thread hop per chunk, visible in perf), whereas a write into the page cache
-/// takes microseconds. Durability comes from the fsync that follows, not from these writes.
-/// </para>
+/// The sink is written synchronously (it is a <see cref="SpoolFileSink"/>: see why there).
 /// </summary>
 internal sealed class TeeReadStream(ReadOnlyMemory<byte> prefix, Stream source, Stream sink) : Stream
 {

@@ -71,12 +71,17 @@ public sealed class Uploader : BackgroundService
                     await Task.Delay(wait, _clock, stoppingToken);
                     continue;
                 }
-                var batch = _spool.TakeBatch(_options.Upload.MaxInstancesPerRequest, _options.Upload.MaxBytesPerRequest);
+                var upload = _options.Upload;
+                var batch = _spool.TakeBatch(new BatchLimits(upload.MaxInstancesPerRequest, upload.MaxBytesPerRequest, upload.BatchQuietTime, upload.BatchMaxWait,
+                    upload.Concurrency), out var heldFor);
                 if (batch is null)
                 {
-                    await _spool.WaitForWorkAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                    // Woken by the next arrival anyway; a held batch is looked at again when it may be ready.
+                    await _spool.WaitForWorkAsync(heldFor > TimeSpan.Zero ? heldFor : TimeSpan.FromSeconds(5), stoppingToken);
                     continue;
                 }
+                // There may be more ready (the share of another uploader): let the next idle one look.
+                _spool.Wake();
                 await SendBatchAsync(batch, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
