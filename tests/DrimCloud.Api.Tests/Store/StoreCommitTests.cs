@@ -20,35 +20,18 @@ namespace DrimCloud.Api.Tests.Store;
 /// </summary>
 public sealed class StoreCommitTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"drimcloud-store-commit-{Guid.NewGuid():N}");
-    private Func<ITenantContext, DrimCloudDbContext> _create = null!;
-    private Tenant _tenant = null!;
-    private FileSystemBlobStore _blobs = null!;
+    private readonly StoreTestBed _bed = new();
 
-    private string Container => BlobNames.ContainerFor(_tenant.Id);
+    private string Container => _bed.Container;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _create = DataServiceCollectionExtensions.ContextFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "index.db")};Pooling=False");
-        await using var platform = _create(TenantContext.None());
-        await platform.Database.MigrateAsync();
-        _tenant = new Tenant { Slug = "store-commit", DisplayName = "Store commit" };
-        platform.Tenants.Add(_tenant);
-        await platform.SaveChangesAsync();
-        _blobs = new FileSystemBlobStore(Path.Combine(_folder, "blobs"));
-    }
+    public Task InitializeAsync() => _bed.InitializeAsync();
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _bed.DisposeAsync();
 
     [Fact]
     public async Task A_request_s_instances_and_its_audit_row_commit_in_one_transaction()
     {
-        await using var db = _create(TenantContext.For(_tenant.Id));
+        await using var db = _bed.ForTenant();
         var session = Session(db);
         using var commits = new CommitCounter(db);
         for (var i = 1; i <= 3; i++) await AddAsync(session, "1.2.3.1", "1.2.3.1.1", $"1.2.3.1.1.{i}");
@@ -57,7 +40,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
 
         Assert.Equal(1, commits.Count);
         Assert.All(session.Outcomes, o => Assert.True(o.Stored));
-        await using var check = _create(TenantContext.For(_tenant.Id));
+        await using var check = _bed.ForTenant();
         Assert.Equal(3, await check.Instances.CountAsync());
         Assert.Equal(3, (await check.Series.SingleAsync(s => s.SeriesInstanceUid == "1.2.3.1.1")).NumberOfInstances);
         Assert.Equal(3, (await check.Studies.SingleAsync(s => s.StudyInstanceUid == "1.2.3.1")).NumberOfInstances);
@@ -70,7 +53,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
     public async Task One_bad_instance_in_a_group_costs_only_itself_and_leaves_no_blob()
     {
         // Two studies already stored; then a request whose middle instance names a series of the other study.
-        await using (var setup = _create(TenantContext.For(_tenant.Id)))
+        await using (var setup = _bed.ForTenant())
         {
             var first = Session(setup);
             await AddAsync(first, "1.2.4.1", "1.2.4.1.1", "1.2.4.1.1.1");
@@ -78,7 +61,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
             await first.CompleteAsync(Describe, CancellationToken.None);
         }
 
-        await using var db = _create(TenantContext.For(_tenant.Id));
+        await using var db = _bed.ForTenant();
         var session = Session(db);
         await AddAsync(session, "1.2.4.1", "1.2.4.1.1", "1.2.4.1.1.2");
         var bad = await AddAsync(session, "1.2.4.2", "1.2.4.1.1", "1.2.4.2.9.9");
@@ -87,13 +70,13 @@ public sealed class StoreCommitTests : IAsyncLifetime
 
         Assert.Equal([true, false, true], session.Outcomes.Select(o => o.Stored));
         Assert.Equal(StoreFailureReason.DataSetDoesNotMatch, session.Outcomes[1].FailureReason);
-        Assert.Null(await _blobs.GetInfoAsync(Container, bad));
-        await using var check = _create(TenantContext.For(_tenant.Id));
+        Assert.Null(await _bed.Blobs.GetInfoAsync(Container, bad));
+        await using var check = _bed.ForTenant();
         Assert.Equal(["1.2.4.1.1.1", "1.2.4.1.1.2", "1.2.4.1.1.3", "1.2.4.2.1.1"],
             (await check.Instances.Select(i => i.SopInstanceUid).ToListAsync()).Order(StringComparer.Ordinal));
         Assert.Equal(3, (await check.Series.SingleAsync(s => s.SeriesInstanceUid == "1.2.4.1.1")).NumberOfInstances);
         foreach (var instance in await check.Instances.ToListAsync())
-            Assert.NotNull(await _blobs.GetInfoAsync(Container, instance.BlobKey));
+            Assert.NotNull(await _bed.Blobs.GetInfoAsync(Container, instance.BlobKey));
         var audit = await check.AuditEvents.OrderBy(a => a.Id).LastAsync();
         Assert.Equal(("partial", "2 stored, 1 failed"), (audit.Outcome, audit.Detail));
     }
@@ -101,31 +84,24 @@ public sealed class StoreCommitTests : IAsyncLifetime
     [Fact]
     public async Task Abandoning_a_request_removes_the_blobs_of_its_uncommitted_instances()
     {
-        await using var db = _create(TenantContext.For(_tenant.Id));
+        await using var db = _bed.ForTenant();
         var session = Session(db);
         var key = await AddAsync(session, "1.2.5.1", "1.2.5.1.1", "1.2.5.1.1.1");
-        Assert.NotNull(await _blobs.GetInfoAsync(Container, key));
+        Assert.NotNull(await _bed.Blobs.GetInfoAsync(Container, key));
 
         await session.AbandonAsync();
 
-        Assert.Null(await _blobs.GetInfoAsync(Container, key));
+        Assert.Null(await _bed.Blobs.GetInfoAsync(Container, key));
         Assert.Equal(0, await db.Instances.CountAsync());
     }
 
-    private StoreSession Session(DrimCloudDbContext db)
-    {
-        var gate = new SqliteWriteGate();
-        var http = new DefaultHttpContext();
-        http.Items[typeof(Tenant)] = _tenant;
-        var audit = new AuditLog(new Contexts(_create), new HttpContextAccessor { HttpContext = http }, NullLogger<AuditLog>.Instance);
-        return new StoreSession(db, new InstanceIndexWriter(db, gate, NullLogger<InstanceIndexWriter>.Instance), _blobs, gate, audit, NullLogger<StoreSession>.Instance);
-    }
+    private StoreSession Session(DrimCloudDbContext db) => _bed.Session(db);
 
     /// <summary>Stores a small blob and hands its rows to the session, as the ingestor does; returns the blob key.</summary>
     private async Task<string> AddAsync(StoreSession session, string study, string series, string sop)
     {
         var key = Domain.Imaging.Instance.BlobKeyFor(study, series, sop);
-        var blob = await _blobs.CreateAsync(Container, key, new MemoryStream([1, 2, 3, 4]));
+        var blob = await _bed.Blobs.CreateAsync(Container, key, new MemoryStream([1, 2, 3, 4]));
         var header = new InstanceHeader
         {
             SopClassUid = "1.2.840.10008.5.1.4.1.1.7", SopInstanceUid = sop, StudyInstanceUid = study, SeriesInstanceUid = series,
@@ -145,12 +121,6 @@ public sealed class StoreCommitTests : IAsyncLifetime
             Outcome = stored == outcomes.Count ? AuditOutcome.Success : "partial",
             Detail = $"{stored} stored, {outcomes.Count - stored} failed",
         };
-    }
-
-    private sealed class Contexts(Func<ITenantContext, DrimCloudDbContext> create) : ITenantScopedDbContextFactory
-    {
-        public DrimCloudDbContext Create(Guid tenantId) => create(TenantContext.For(tenantId));
-        public DrimCloudDbContext CreateUnscoped() => create(TenantContext.None());
     }
 
     /// <summary>Counts the transactions one context commits (EF's diagnostic events).</summary>

@@ -19,29 +19,12 @@ namespace DrimCloud.Api.Tests.Store;
 /// </summary>
 public sealed class UnindexedBlobTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"drimcloud-unindexed-{Guid.NewGuid():N}");
-    private Func<ITenantContext, DrimCloudDbContext> _create = null!;
-    private Tenant _tenant = null!;
-    private FileSystemBlobStore _blobs = null!;
+    private readonly StoreTestBed _bed = new();
     private readonly string _sample = SampleFiles.Path("cwil/CTImage.dcm");
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _create = DataServiceCollectionExtensions.ContextFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "index.db")};Pooling=False");
-        await using var platform = _create(TenantContext.None());
-        await platform.Database.MigrateAsync();
-        _tenant = new Tenant { Slug = "unindexed", DisplayName = "Unindexed" };
-        platform.Tenants.Add(_tenant);
-        await platform.SaveChangesAsync();
-        _blobs = new FileSystemBlobStore(Path.Combine(_folder, "blobs"));
-    }
+    public Task InitializeAsync() => _bed.InitializeAsync();
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => _bed.DisposeAsync();
 
     [Fact]
     public async Task A_recent_unindexed_blob_is_kept_and_the_store_is_answered_with_a_retryable_failure()
@@ -73,30 +56,21 @@ public sealed class UnindexedBlobTests : IAsyncLifetime
         using var file = DicomFile.Open(_sample, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
         string Uid(DicomTag tag) => file.Dataset.GetString(tag)!.Trim().TrimEnd('\0');
         var key = Domain.Imaging.Instance.BlobKeyFor(Uid(DicomTags.StudyInstanceUID), Uid(DicomTags.SeriesInstanceUID), Uid(DicomTags.SOPInstanceUID));
-        await _blobs.CreateAsync(BlobNames.ContainerFor(_tenant.Id), key, new MemoryStream("not the instance"u8.ToArray()));
-        var path = Path.Combine(_blobs.Root, BlobNames.ContainerFor(_tenant.Id), key);
+        await _bed.Blobs.CreateAsync(_bed.Container, key, new MemoryStream("not the instance"u8.ToArray()));
+        var path = Path.Combine(_bed.Blobs.Root, _bed.Container, key);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
         return path;
     }
 
     private async Task<(StoreOutcome Outcome, int Indexed)> StoreSampleAsync()
     {
-        await using var db = _create(TenantContext.For(_tenant.Id));
-        var gate = new SqliteWriteGate();
-        var http = new DefaultHttpContext();
-        http.Items[typeof(Tenant)] = _tenant;
-        var audit = new AuditLog(new Contexts(_create), new HttpContextAccessor { HttpContext = http }, NullLogger<AuditLog>.Instance);
-        var session = new StoreSession(db, new InstanceIndexWriter(db, gate, NullLogger<InstanceIndexWriter>.Instance), _blobs, gate, audit, NullLogger<StoreSession>.Instance);
-        var ingestor = new InstanceIngestor(_blobs, db, session, NullLogger<InstanceIngestor>.Instance);
+        await using var db = _bed.ForTenant();
+        var audit = _bed.Audit();
+        var session = _bed.Session(db, audit);
+        var ingestor = new InstanceIngestor(_bed.Blobs, db, session, NullLogger<InstanceIngestor>.Instance);
         await using (var part = File.OpenRead(_sample))
-            await ingestor.StoreAsync(_tenant, part, null, CancellationToken.None);
+            await ingestor.StoreAsync(_bed.Tenant, part, null, CancellationToken.None);
         await session.CompleteAsync(_ => audit.Describe("instance.store", null, "test"), CancellationToken.None);
         return (Assert.Single(session.Outcomes), await db.Instances.CountAsync());
-    }
-
-    private sealed class Contexts(Func<ITenantContext, DrimCloudDbContext> create) : ITenantScopedDbContextFactory
-    {
-        public DrimCloudDbContext Create(Guid tenantId) => create(TenantContext.For(tenantId));
-        public DrimCloudDbContext CreateUnscoped() => create(TenantContext.None());
     }
 }
