@@ -117,7 +117,11 @@ public sealed class ForwarderResilienceTests(PlatformFixture platform, ITestOutp
         Assert.Equal("AA", await Mllp.SendAsync(forwarder.Hl7Port, DrimCloud.Hl7.Tests.AnsSamples.WithControlId(DrimCloud.Hl7.Tests.AnsSamples.ExamCOru, "FWDW-1")));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!forwarder.Log.Contains("credentials rejected", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        var status = await ForwarderStatusTests.WaitAsync(forwarder, s => s.GetProperty("reports").GetProperty("lastError").ValueKind == System.Text.Json.JsonValueKind.String);
+        // The DICOM uploader holds a batch while its study may still be arriving (Upload:BatchQuietTime), so its first
+        // attempt (and the rejection) can come a moment after the report relay's.
+        var status = await ForwarderStatusTests.WaitAsync(forwarder, s =>
+            s.GetProperty("reports").GetProperty("lastError").ValueKind == System.Text.Json.JsonValueKind.String
+            && s.GetProperty("upload").GetProperty("state").GetString() == "credentials-rejected");
         output.WriteLine(status.ToString());
         output.WriteLine(string.Join('\n', forwarder.Log.Split('\n').Where(l => l.Contains("redentials", StringComparison.Ordinal) || l.Contains("refused", StringComparison.Ordinal))));
         Assert.Contains("Association refused: calling AE title 'STRANGER'", forwarder.Log, StringComparison.Ordinal);
