@@ -1,8 +1,9 @@
 namespace DrimCloud.Dicom;
 
-/// <summary>A read-only stream that first returns bytes already read from <paramref name="inner"/>, then the rest of it.
-/// Used to hand the bytes after the file meta information to a DeflateStream.</summary>
-internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+/// <summary>A read-only stream that first returns <paramref name="prefix"/>, then the rest of <paramref name="inner"/>.
+/// Used to hand the bytes after the file meta information to a DeflateStream, and by the forwarder to put a built
+/// Part 10 header in front of a received data set. Does not dispose <paramref name="inner"/>.</summary>
+public sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
 {
     private int _prefixPosition;
 

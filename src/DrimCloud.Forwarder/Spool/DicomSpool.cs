@@ -133,7 +133,7 @@ public sealed class DicomSpool : IDisposable
             {
                 var sink = new SpoolFileSink(file);
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
-                var tee = new TeeReadStream(part10Header, dataSet, sink);
+                var tee = new TeeReadStream(new PrefixedStream(part10Header, dataSet), sink);
                 study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
                 await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
                 length = sink.Length;

@@ -3,17 +3,14 @@ using System.Buffers;
 namespace DrimCloud.Forwarder.Spool;
 
 /// <summary>
-/// Reads <paramref name="prefix"/> then <paramref name="source"/>, and writes every byte it hands out to
-/// <paramref name="sink"/> before returning it. The spool parses an instance's header through it while the instance
-/// streams to its file, so the file never has to be opened and parsed again once written. Whatever the reader leaves
-/// unread is passed on by <see cref="DrainToSinkAsync"/>, so the sink always gets the whole prefix and source, in
-/// order, each byte once.
+/// Reads <paramref name="source"/> and writes every byte it hands out to <paramref name="sink"/> before returning it.
+/// The spool parses an instance's header through it while the instance streams to its file, so the file never has to
+/// be opened and parsed again once written. Whatever the reader leaves unread is passed on by
+/// <see cref="DrainToSinkAsync"/>, so the sink always gets the whole source, in order, each byte once.
 /// The sink is written synchronously (it is a <see cref="SpoolFileSink"/>: see why there).
 /// </summary>
-internal sealed class TeeReadStream(ReadOnlyMemory<byte> prefix, Stream source, Stream sink) : Stream
+internal sealed class TeeReadStream(Stream source, Stream sink) : Stream
 {
-    private int _prefixPosition;
-
     public override bool CanRead => true;
     // Not seekable: the header parser must read every byte in order (which is what reaches the sink).
     public override bool CanSeek => false;
@@ -23,17 +20,7 @@ internal sealed class TeeReadStream(ReadOnlyMemory<byte> prefix, Stream source, 
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read;
-        if (_prefixPosition < prefix.Length)
-        {
-            read = Math.Min(buffer.Length, prefix.Length - _prefixPosition);
-            prefix.Slice(_prefixPosition, read).CopyTo(buffer);
-            _prefixPosition += read;
-        }
-        else
-        {
-            read = await source.ReadAsync(buffer, cancellationToken);
-        }
+        var read = await source.ReadAsync(buffer, cancellationToken);
         if (read > 0)
             sink.Write(buffer.Span[..read]);
         return read;
@@ -46,30 +33,15 @@ internal sealed class TeeReadStream(ReadOnlyMemory<byte> prefix, Stream source, 
 
     public override int Read(Span<byte> buffer)
     {
-        int read;
-        if (_prefixPosition < prefix.Length)
-        {
-            read = Math.Min(buffer.Length, prefix.Length - _prefixPosition);
-            prefix.Span.Slice(_prefixPosition, read).CopyTo(buffer);
-            _prefixPosition += read;
-        }
-        else
-        {
-            read = source.Read(buffer);
-        }
+        var read = source.Read(buffer);
         if (read > 0)
             sink.Write(buffer[..read]);
         return read;
     }
 
-    /// <summary>Passes everything not read yet (rest of the prefix, rest of the source) to the sink.</summary>
+    /// <summary>Passes everything not read yet to the sink.</summary>
     public async Task DrainToSinkAsync(int bufferSize, CancellationToken cancellationToken)
     {
-        if (_prefixPosition < prefix.Length)
-        {
-            sink.Write(prefix.Span[_prefixPosition..]);
-            _prefixPosition = prefix.Length;
-        }
         var chunk = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
