@@ -9,4 +9,4 @@ if (args.Length >= 2 && args[0] == "make-multiframe")
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkData).Assembly).Run(args);

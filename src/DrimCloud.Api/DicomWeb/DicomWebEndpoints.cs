@@ -19,6 +19,7 @@ public static partial class DicomWebEndpoints
         services.AddScoped<InstanceIndexWriter>();
         services.AddScoped<StoreSession>();
         services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<IndexCommitQueue>();
         services.AddScoped<IFrameSource, StoredFrameSource>();
         services.AddScoped<InstanceRetrieval>();
         services.AddScoped<MetadataRetrieval>();

@@ -82,6 +82,96 @@ public sealed class StoreCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_requests_of_a_tenant_share_one_commit()
+    {
+        await using var first = _bed.ForTenant();
+        await using var second = _bed.ForTenant();
+        var (a, b) = (Session(first), Session(second));
+        await AddAsync(a, "1.2.6.1", "1.2.6.1.1", "1.2.6.1.1.1");
+        await AddAsync(b, "1.2.6.1", "1.2.6.1.1", "1.2.6.1.1.2");
+        using var commitsA = new CommitCounter(first);
+        using var commitsB = new CommitCounter(second);
+
+        // Another writer holds the gate while both requests complete: both units wait, the next holder commits both.
+        Task completeA, completeB;
+        await using (var holder = _bed.ForTenant())
+        using (await _bed.Gate.EnterAsync(holder, CancellationToken.None))
+        {
+            completeA = a.CompleteAsync(Describe, CancellationToken.None);
+            completeB = b.CompleteAsync(Describe, CancellationToken.None);
+            await WaitUntilAsync(() => _bed.Queue.Waiting(_bed.Tenant.Id) == 2);
+        }
+        await Task.WhenAll(completeA, completeB);
+
+        Assert.Equal(1, commitsA.Count + commitsB.Count);
+        Assert.All(a.Outcomes.Concat(b.Outcomes), o => Assert.True(o.Stored));
+        await using var check = _bed.ForTenant();
+        Assert.Equal(2, (await check.Series.SingleAsync(s => s.SeriesInstanceUid == "1.2.6.1.1")).NumberOfInstances);
+        Assert.Equal(2, (await check.Studies.SingleAsync(s => s.StudyInstanceUid == "1.2.6.1")).NumberOfInstances);
+        Assert.Equal(["1 stored, 0 failed", "1 stored, 0 failed"], await check.AuditEvents.Select(e => e.Detail).ToListAsync());
+        Assert.Equal(0, _bed.Queue.Waiting(_bed.Tenant.Id));
+    }
+
+    [Fact]
+    public async Task A_bad_instance_of_another_request_in_the_group_costs_neither_request_its_good_instances()
+    {
+        await using (var setup = _bed.ForTenant())
+        {
+            var earlier = Session(setup);
+            await AddAsync(earlier, "1.2.7.1", "1.2.7.1.1", "1.2.7.1.1.1");
+            await AddAsync(earlier, "1.2.7.2", "1.2.7.2.1", "1.2.7.2.1.1");
+            await earlier.CompleteAsync(Describe, CancellationToken.None);
+        }
+        await using var first = _bed.ForTenant();
+        await using var second = _bed.ForTenant();
+        var (good, mixed) = (Session(first), Session(second));
+        await AddAsync(good, "1.2.7.1", "1.2.7.1.1", "1.2.7.1.1.2");
+        var bad = await AddAsync(mixed, "1.2.7.2", "1.2.7.1.1", "1.2.7.2.9.9"); // names a series of the other study
+        await AddAsync(mixed, "1.2.7.2", "1.2.7.2.1", "1.2.7.2.1.2");
+
+        Task completeGood, completeMixed;
+        await using (var holder = _bed.ForTenant())
+        using (await _bed.Gate.EnterAsync(holder, CancellationToken.None))
+        {
+            completeGood = good.CompleteAsync(Describe, CancellationToken.None);
+            completeMixed = mixed.CompleteAsync(Describe, CancellationToken.None);
+            await WaitUntilAsync(() => _bed.Queue.Waiting(_bed.Tenant.Id) == 2);
+        }
+        await Task.WhenAll(completeGood, completeMixed);
+
+        Assert.True(good.Outcomes.Single().Stored);
+        Assert.Equal([false, true], mixed.Outcomes.Select(o => o.Stored));
+        Assert.Null(await _bed.Blobs.GetInfoAsync(Container, bad));
+        await using var check = _bed.ForTenant();
+        Assert.Equal(["1.2.7.1.1.1", "1.2.7.1.1.2", "1.2.7.2.1.1", "1.2.7.2.1.2"],
+            (await check.Instances.Select(i => i.SopInstanceUid).ToListAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(2, (await check.Series.SingleAsync(s => s.SeriesInstanceUid == "1.2.7.1.1")).NumberOfInstances);
+        Assert.Equal(["1 stored, 0 failed", "1 stored, 1 failed", "2 stored, 0 failed"],
+            (await check.AuditEvents.Select(e => e.Detail).ToListAsync()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_queue_hands_a_tenant_only_its_own_units()
+    {
+        var queue = new IndexCommitQueue();
+        var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
+        var (a1, b1, a2) = (new CommitUnit([], null), new CommitUnit([], null), new CommitUnit([], null));
+        queue.Enqueue(tenantA, a1);
+        queue.Enqueue(tenantB, b1);
+        queue.Enqueue(tenantA, a2);
+
+        Assert.Equal([a1, a2], queue.TakeAll(tenantA));
+        Assert.Empty(queue.TakeAll(tenantA));
+        Assert.Equal([b1], queue.TakeAll(tenantB));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition(), "The condition did not become true within 5 s.");
+    }
+
+    [Fact]
     public async Task Abandoning_a_request_removes_the_blobs_of_its_uncommitted_instances()
     {
         await using var db = _bed.ForTenant();

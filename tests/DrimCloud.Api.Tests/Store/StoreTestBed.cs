@@ -49,12 +49,14 @@ public sealed class StoreTestBed : IAsyncLifetime
     }
 
     /// <summary>A request's unit of work on the given context, wired as the API wires it.</summary>
-    public StoreSession Session(DrimCloudDbContext db, AuditLog? audit = null)
-    {
-        var gate = new SqliteWriteGate();
-        return new StoreSession(db, new InstanceIndexWriter(db, gate, NullLogger<InstanceIndexWriter>.Instance), Blobs, gate,
+    public StoreSession Session(DrimCloudDbContext db, AuditLog? audit = null) =>
+        new(db, new InstanceIndexWriter(db, Gate, NullLogger<InstanceIndexWriter>.Instance), Blobs, Gate, Queue,
             audit ?? Audit(), NullLogger<StoreSession>.Instance);
-    }
+
+    /// <summary>The API's singletons: one write gate and one commit queue shared by every request (session).</summary>
+    public SqliteWriteGate Gate { get; } = new();
+
+    public IndexCommitQueue Queue { get; } = new();
 
     private sealed class Contexts(Func<ITenantContext, DrimCloudDbContext> create) : ITenantScopedDbContextFactory
     {

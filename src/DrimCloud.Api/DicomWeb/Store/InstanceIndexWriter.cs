@@ -29,7 +29,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
                 using var _ = await gate.EnterAsync(db, cancellationToken);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var rows = await WriteRowsAsync(h, stored, replace, cancellationToken);
-                await RecountAsync(rows.StudyId, rows.SeriesId, cancellationToken);
+                await RecountAsync(rows.StudyId, rows.SeriesId, rows.ModalitiesMayChange, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return rows.ReplacedBlobKey;
             }
@@ -63,6 +63,7 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         UpdateStudy(study, h, patient, stored.Metadata, now);
 
         var series = await IndexQueries.Series(db, h.SeriesInstanceUid!, cancellationToken);
+        var modality = series?.Modality;
         if (series is null)
         {
             series = new Series { SeriesInstanceUid = h.SeriesInstanceUid!, Study = study, CreatedAt = now };
@@ -110,12 +111,21 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         instance.BulkIndexJson = stored.Metadata.BulkIndexJson;
         instance.StoredAt = now;
 
+        // A replaced instance may have moved from another series (whose count the caller does not recount).
+        var modalitiesMayChange = modality is null || modality != series.Modality || replace;
         await db.SaveChangesAsync(cancellationToken);
-        return new IndexedRows(study.Id, series.Id, replacedKey);
+        return new IndexedRows(study.Id, series.Id, replacedKey, modalitiesMayChange);
     }
 
     /// <summary>Counts and modalities are recomputed from the rows (never incremented), so they cannot drift.</summary>
-    public async Task RecountAsync(Guid studyId, Guid? seriesId, CancellationToken cancellationToken)
+    public Task RecountAsync(Guid studyId, Guid? seriesId, CancellationToken cancellationToken) =>
+        RecountAsync(studyId, seriesId, modalitiesMayChange: true, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RecountAsync(Guid, Guid?, CancellationToken)"/>; when no series of the study was created or
+    /// changed its modality, the study's counts are recomputed in one statement and its modalities are left as they are.
+    /// </summary>
+    public async Task RecountAsync(Guid studyId, Guid? seriesId, bool modalitiesMayChange, CancellationToken cancellationToken)
     {
         if (seriesId is { } sid)
         {
@@ -126,6 +136,13 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
             var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("No tenant to recount for.");
             await db.Series.IgnoreQueryFilters().Where(s => s.Id == sid && s.TenantId == tenantId)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.NumberOfInstances, s => db.Instances.Count(i => i.SeriesId == s.Id)), cancellationToken);
+        }
+        if (!modalitiesMayChange)
+        {
+            await db.Studies.Where(s => s.Id == studyId).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.NumberOfSeries, s => db.Series.Count(x => x.StudyId == s.Id))
+                .SetProperty(s => s.NumberOfInstances, s => db.Series.Where(x => x.StudyId == s.Id).Sum(x => x.NumberOfInstances)), cancellationToken);
+            return;
         }
         var seriesRows = await db.Series.Where(s => s.StudyId == studyId).Select(s => new { s.Modality, s.NumberOfInstances }).ToListAsync(cancellationToken);
         var modalities = string.Join('\\', seriesRows.Select(s => s.Modality).Where(m => !string.IsNullOrEmpty(m)).Distinct().Order(StringComparer.Ordinal));
@@ -188,8 +205,8 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
     private static string? Truncate(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
 }
 
-/// <summary>The rows one instance's index write touched.</summary>
-public sealed record IndexedRows(Guid StudyId, Guid SeriesId, string? ReplacedBlobKey);
+/// <summary>The rows one instance's index write touched; ModalitiesMayChange when its series is new or changed modality.</summary>
+public sealed record IndexedRows(Guid StudyId, Guid SeriesId, string? ReplacedBlobKey, bool ModalitiesMayChange);
 
 /// <summary>A Series Instance UID already indexed under another study (a malformed or conflicting object).</summary>
 public sealed class SeriesInAnotherStudyException(string seriesUid)

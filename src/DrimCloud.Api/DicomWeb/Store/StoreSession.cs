@@ -7,21 +7,20 @@ namespace DrimCloud.Api.DicomWeb.Store;
 
 /// <summary>
 /// The unit of work of one STOW-RS request. Instances whose blobs are stored wait here for their index rows; they are
-/// committed in groups of up to <see cref="MaxBatch"/>, the last group together with the request's audit row, so a
-/// one-instance request costs one database commit (one fsync) instead of two, and a batch from a forwarder one commit
-/// per group. If a group commit fails, each of its instances is committed alone, so one bad instance costs only
+/// committed in groups of up to <see cref="MaxBatch"/>, the last group together with the request's audit row, through
+/// the <see cref="IndexCommitQueue"/>: concurrent requests of the tenant share one transaction (one fsync), so a
+/// one-instance request rarely pays a commit of its own, and a batch from a forwarder costs one commit per group.
+/// If a group commit fails, each of this request's instances is committed alone, so one bad instance costs only
 /// itself; an instance whose rows do not commit loses its blob too (nothing half-stored).
 /// </summary>
 public sealed class StoreSession(DrimCloudDbContext db, InstanceIndexWriter index, IBlobStore blobs, SqliteWriteGate gate,
-    AuditLog audit, ILogger<StoreSession> logger)
+    IndexCommitQueue queue, AuditLog audit, ILogger<StoreSession> logger)
 {
     /// <summary>Bounds how long stored instances stay invisible, and how much one failed group must redo.</summary>
     public const int MaxBatch = 16;
 
     private readonly List<StoreOutcome> _outcomes = [];
-    private readonly List<Pending> _pending = [];
-
-    private sealed record Pending(int Slot, string Container, InstanceHeader Header, StoredInstance Stored, bool Replace);
+    private readonly List<PendingInstance> _pending = [];
 
     public IReadOnlyList<StoreOutcome> Outcomes => _outcomes;
 
@@ -34,7 +33,7 @@ public sealed class StoreSession(DrimCloudDbContext db, InstanceIndexWriter inde
     /// <summary>A stored blob whose rows are to be written: reported as stored unless its commit fails.</summary>
     public async Task AddStoredAsync(string container, InstanceHeader h, StoredInstance stored, bool replace, CancellationToken cancellationToken)
     {
-        _pending.Add(new Pending(_outcomes.Count, container, h, stored, replace));
+        _pending.Add(new PendingInstance(_outcomes.Count, container, h, stored, replace));
         _outcomes.Add(StoreOutcome.Success(h));
         if (_pending.Count >= MaxBatch) await FlushAsync(null, cancellationToken);
     }
@@ -59,53 +58,69 @@ public sealed class StoreSession(DrimCloudDbContext db, InstanceIndexWriter inde
         var batch = _pending.ToList();
         _pending.Clear();
         if (batch.Count == 0 && describe is null) return;
-        try
+        // Described before committing: if the commit succeeds, every pending instance is stored as reported.
+        if (await CommitTogetherAsync(batch, describe?.Invoke(_outcomes)) is { } replaced)
         {
-            // Described before committing: if the commit succeeds, every pending instance is stored as reported.
-            foreach (var (container, key) in await CommitTogetherAsync(batch, describe?.Invoke(_outcomes), cancellationToken))
-                await blobs.DeleteAsync(container, key, CancellationToken.None);
+            foreach (var (container, key) in replaced) await blobs.DeleteAsync(container, key, CancellationToken.None);
             return;
-        }
-        catch (OperationCanceledException)
-        {
-            db.ChangeTracker.Clear();
-            foreach (var p in batch) await blobs.DeleteAsync(p.Container, p.Stored.BlobKey, CancellationToken.None);
-            throw;
-        }
-        catch (Exception e)
-        {
-            db.ChangeTracker.Clear();
-            logger.LogInformation(e, "Group commit of {Count} instances failed; committing them one by one.", batch.Count);
         }
         foreach (var p in batch) await CommitAloneAsync(p, cancellationToken);
         if (describe is not null) await audit.RecordAsync(describe(_outcomes));
     }
 
-    private async Task<List<(string Container, string Key)>> CommitTogetherAsync(List<Pending> batch, AuditEvent? auditEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the batch and commits, with this request's context, whatever the tenant has queued when the write gate
+    /// comes free, unless another request committed this batch meanwhile. Not cancellable once queued (see
+    /// <see cref="IndexCommitQueue"/>). Null when the group's commit failed.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Container, string Key)>?> CommitTogetherAsync(List<PendingInstance> batch, AuditEvent? auditEvent)
     {
-        var replaced = new List<(string, string)>();
-        using (await gate.EnterAsync(db, cancellationToken))
+        var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("No tenant to commit index rows for.");
+        var unit = new CommitUnit(batch, auditEvent);
+        queue.Enqueue(tenantId, unit);
+        using (await gate.EnterAsync(db, CancellationToken.None))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // Tracked first, so the first instance's SaveChanges inserts it too (one statement batch fewer).
-            if (auditEvent is not null) db.AuditEvents.Add(auditEvent);
-            var touched = new HashSet<(Guid Study, Guid Series)>();
-            foreach (var p in batch)
+            if (queue.TakeAll(tenantId) is { Count: > 0 } units) await CommitGroupAsync(units);
+        }
+        return await unit.Completion;
+    }
+
+    private async Task CommitGroupAsync(IReadOnlyList<CommitUnit> units)
+    {
+        var replaced = units.Select(_ => new List<(string Container, string Key)>()).ToArray();
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Tracked first, so the first instance's SaveChanges inserts them too (one statement batch fewer).
+            foreach (var u in units)
+                if (u.AuditEvent is not null) db.AuditEvents.Add(u.AuditEvent);
+            var touched = new Dictionary<(Guid Study, Guid Series), bool>(); // → modalities may change
+            for (var i = 0; i < units.Count; i++)
             {
-                var rows = await index.WriteRowsAsync(p.Header, p.Stored, p.Replace, cancellationToken);
-                touched.Add((rows.StudyId, rows.SeriesId));
-                if (rows.ReplacedBlobKey is { } key) replaced.Add((p.Container, key));
+                foreach (var p in units[i].Instances)
+                {
+                    var rows = await index.WriteRowsAsync(p.Header, p.Stored, p.Replace, CancellationToken.None);
+                    touched[(rows.StudyId, rows.SeriesId)] = rows.ModalitiesMayChange || touched.GetValueOrDefault((rows.StudyId, rows.SeriesId));
+                    if (rows.ReplacedBlobKey is { } key) replaced[i].Add((p.Container, key));
+                }
             }
-            if (batch.Count == 0) await db.SaveChangesAsync(cancellationToken);
-            foreach (var (study, series) in touched) await index.RecountAsync(study, series, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (touched.Count == 0) await db.SaveChangesAsync(CancellationToken.None);
+            foreach (var ((study, series), modalities) in touched) await index.RecountAsync(study, series, modalities, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            db.ChangeTracker.Clear();
+            logger.LogInformation(e, "Group commit of {Count} requests' index rows failed; each commits its instances one by one.", units.Count);
+            foreach (var u in units) u.GroupFailed();
+            return;
         }
         // The rows are written: tracking them further would only slow the next group's SaveChanges.
         db.ChangeTracker.Clear();
-        return replaced;
+        for (var i = 0; i < units.Count; i++) units[i].Committed(replaced[i]);
     }
 
-    private async Task CommitAloneAsync(Pending p, CancellationToken cancellationToken)
+    private async Task CommitAloneAsync(PendingInstance p, CancellationToken cancellationToken)
     {
         try
         {
