@@ -45,39 +45,56 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
     private static bool IsRetryable(Exception e) =>
         e is DbUpdateException or DbException || e.InnerException is DbException;
 
-    /// <summary>
-    /// Writes (saves, does not commit) one instance's rows into the caller's open transaction; the caller recounts the
-    /// series it touched and commits. Several instances can share one transaction this way (one fsync for all).
-    /// </summary>
+    /// <summary>Writes and saves (does not commit) one instance's rows into the caller's open transaction.</summary>
     public async Task<IndexedRows> WriteRowsAsync(InstanceHeader h, StoredInstance stored, bool replace, CancellationToken cancellationToken)
+    {
+        var rows = await WriteRowsAsync(h, stored, replace, new IndexGroup(), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes one instance's rows into the context without saving: the caller saves every instance of the group at
+    /// once, recounts the series it touched and commits (one statement batch and one fsync for all). The group
+    /// remembers the patient, study, series and instance rows its earlier instances found or created, so the next
+    /// instance of the same series does not look them up again (and sees rows that are not saved yet).
+    /// </summary>
+    public async Task<IndexedRows> WriteRowsAsync(InstanceHeader h, StoredInstance stored, bool replace, IndexGroup group, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
 
-        var patient = await FindOrCreatePatientAsync(h, cancellationToken);
-        var study = await IndexQueries.Study(db, h.StudyInstanceUid!, cancellationToken);
-        if (study is null)
+        var patient = await FindOrCreatePatientAsync(h, group, cancellationToken);
+        if (!group.Studies.TryGetValue(h.StudyInstanceUid!, out var study))
         {
-            study = new Study { StudyInstanceUid = h.StudyInstanceUid!, CreatedAt = now };
-            db.Studies.Add(study);
+            study = await IndexQueries.Study(db, h.StudyInstanceUid!, cancellationToken);
+            if (study is null)
+            {
+                study = new Study { StudyInstanceUid = h.StudyInstanceUid!, CreatedAt = now };
+                db.Studies.Add(study);
+            }
+            group.Studies[study.StudyInstanceUid] = study;
         }
         UpdateStudy(study, h, patient, stored.Metadata, now);
 
-        var series = await IndexQueries.Series(db, h.SeriesInstanceUid!, cancellationToken);
+        if (!group.Series.TryGetValue(h.SeriesInstanceUid!, out var series))
+            series = await IndexQueries.Series(db, h.SeriesInstanceUid!, cancellationToken);
         var modality = series?.Modality;
         if (series is null)
         {
             series = new Series { SeriesInstanceUid = h.SeriesInstanceUid!, Study = study, CreatedAt = now };
             db.Series.Add(series);
         }
-        else if (series.StudyId != study.Id && study.Id != Guid.Empty && db.Entry(study).State != EntityState.Added)
+        else if ((series.Study?.Id ?? series.StudyId) != study.Id && db.Entry(study).State != EntityState.Added)
         {
             throw new SeriesInAnotherStudyException(h.SeriesInstanceUid!);
         }
+        group.Series[series.SeriesInstanceUid] = series;
         UpdateSeries(series, h, stored.Metadata);
         series.MetadataVersion++;
 
         string? replacedKey = null;
-        var instance = await IndexQueries.Instance(db, h.SopInstanceUid!, cancellationToken);
+        if (!group.Instances.TryGetValue(h.SopInstanceUid!, out var instance))
+            instance = await IndexQueries.Instance(db, h.SopInstanceUid!, cancellationToken);
         if (instance is null)
         {
             instance = new Instance
@@ -111,9 +128,9 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
         instance.BulkIndexJson = stored.Metadata.BulkIndexJson;
         instance.StoredAt = now;
 
+        group.Instances[instance.SopInstanceUid] = instance;
         // A replaced instance may have moved from another series (whose count the caller does not recount).
         var modalitiesMayChange = modality is null || modality != series.Modality || replace;
-        await db.SaveChangesAsync(cancellationToken);
         return new IndexedRows(study.Id, series.Id, replacedKey, modalitiesMayChange);
     }
 
@@ -127,21 +144,16 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
     /// </summary>
     public async Task RecountAsync(Guid studyId, Guid? seriesId, bool modalitiesMayChange, CancellationToken cancellationToken)
     {
+        // The series count runs without the tenant filter on purpose: with it, SQLite walked the tenant's (TenantId,
+        // SopInstanceUid) index instead of (SeriesId, …), so each store counted every instance of the tenant
+        // (quadratic ingest). The series row itself is matched by id and tenant.
+        var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("No tenant to recount for.");
+        var statements = RecountStatements.For(db);
         if (seriesId is { } sid)
-        {
-            // One UPDATE with the count as a subquery. The count runs without the tenant filter on purpose: with it,
-            // SQLite walked the tenant's (TenantId, SopInstanceUid) index instead of (SeriesId, …), so each store
-            // counted every instance of the tenant (quadratic ingest). The series row itself is matched by id and
-            // tenant, and instances of a series are of its tenant by construction.
-            var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("No tenant to recount for.");
-            await db.Series.IgnoreQueryFilters().Where(s => s.Id == sid && s.TenantId == tenantId)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.NumberOfInstances, s => db.Instances.Count(i => i.SeriesId == s.Id)), cancellationToken);
-        }
+            await db.Database.ExecuteSqlRawAsync(statements.SeriesCount, [sid, tenantId], cancellationToken);
         if (!modalitiesMayChange)
         {
-            await db.Studies.Where(s => s.Id == studyId).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.NumberOfSeries, s => db.Series.Count(x => x.StudyId == s.Id))
-                .SetProperty(s => s.NumberOfInstances, s => db.Series.Where(x => x.StudyId == s.Id).Sum(x => x.NumberOfInstances)), cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(statements.StudyCounts, [studyId, tenantId], cancellationToken);
             return;
         }
         var seriesRows = await db.Series.Where(s => s.StudyId == studyId).Select(s => new { s.Modality, s.NumberOfInstances }).ToListAsync(cancellationToken);
@@ -153,16 +165,20 @@ public sealed class InstanceIndexWriter(DrimCloudDbContext db, SqliteWriteGate g
             .SetProperty(s => s.ModalitiesInStudy, modalities.Length == 0 ? null : modalities), cancellationToken);
     }
 
-    private async Task<Patient?> FindOrCreatePatientAsync(InstanceHeader h, CancellationToken cancellationToken)
+    private async Task<Patient?> FindOrCreatePatientAsync(InstanceHeader h, IndexGroup group, CancellationToken cancellationToken)
     {
         var patientId = Truncate(h.PatientId, 64);
         var issuer = Truncate(h.IssuerOfPatientId, 64);
         if (patientId is null) return null;
-        var patient = await IndexQueries.Patient(db, patientId, issuer, cancellationToken);
-        if (patient is null)
+        if (!group.Patients.TryGetValue((patientId, issuer), out var patient))
         {
-            patient = new Patient { LocalPatientId = patientId, LocalIdIssuer = issuer };
-            db.Patients.Add(patient);
+            patient = await IndexQueries.Patient(db, patientId, issuer, cancellationToken);
+            if (patient is null)
+            {
+                patient = new Patient { LocalPatientId = patientId, LocalIdIssuer = issuer };
+                db.Patients.Add(patient);
+            }
+            group.Patients[(patientId, issuer)] = patient;
         }
         if (h.Ins is { } ins && Domain.Patients.InsNumber.IsValid(ins.Matricule) && patient.InsMatricule is null)
         {
@@ -211,3 +227,15 @@ public sealed record IndexedRows(Guid StudyId, Guid SeriesId, string? ReplacedBl
 /// <summary>A Series Instance UID already indexed under another study (a malformed or conflicting object).</summary>
 public sealed class SeriesInAnotherStudyException(string seriesUid)
     : InvalidOperationException($"Series {seriesUid} already belongs to another study.");
+
+/// <summary>
+/// The rows the instances of one commit group found or created, by their DICOM identifiers. Lives for one transaction
+/// on one context: the entities are the context's tracked ones.
+/// </summary>
+public sealed class IndexGroup
+{
+    internal Dictionary<(string Id, string? Issuer), Patient> Patients { get; } = [];
+    internal Dictionary<string, Study> Studies { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, Series> Series { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, Instance> Instances { get; } = new(StringComparer.Ordinal);
+}

@@ -91,20 +91,21 @@ public sealed class StoreSession(DrimCloudDbContext db, InstanceIndexWriter inde
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            // Tracked first, so the first instance's SaveChanges inserts them too (one statement batch fewer).
             foreach (var u in units)
                 if (u.AuditEvent is not null) db.AuditEvents.Add(u.AuditEvent);
             var touched = new Dictionary<(Guid Study, Guid Series), bool>(); // → modalities may change
+            var group = new IndexGroup();
             for (var i = 0; i < units.Count; i++)
             {
                 foreach (var p in units[i].Instances)
                 {
-                    var rows = await index.WriteRowsAsync(p.Header, p.Stored, p.Replace, CancellationToken.None);
+                    var rows = await index.WriteRowsAsync(p.Header, p.Stored, p.Replace, group, CancellationToken.None);
                     touched[(rows.StudyId, rows.SeriesId)] = rows.ModalitiesMayChange || touched.GetValueOrDefault((rows.StudyId, rows.SeriesId));
                     if (rows.ReplacedBlobKey is { } key) replaced[i].Add((p.Container, key));
                 }
             }
-            if (touched.Count == 0) await db.SaveChangesAsync(CancellationToken.None);
+            // Every row of the group (and the audit rows) in one SaveChanges: one statement batch.
+            await db.SaveChangesAsync(CancellationToken.None);
             foreach (var ((study, series), modalities) in touched) await index.RecountAsync(study, series, modalities, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
