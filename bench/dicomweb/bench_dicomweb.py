@@ -14,9 +14,12 @@ Measures, for both servers on 127.0.0.1:
   * the "big" study (default 4,000 instances, about 2.1 GB): STOW with 4 clients, then WADO-RS of the whole study
     (1 untimed warm-up, then one timed), with the server's resident memory (VmRSS of its process, sampled every
     50 ms) - peak per phase.
-Before every timed STOW run and retrieve, dirty pages are written out (sync): Orthanc does not fsync its files, so its
-ingest leaves ~1 GB for the kernel to write back, which otherwise slows whichever measurement comes next. DrimCloud
-fsyncs each instance before answering, inside its own timings.
+Before every timed STOW run and retrieve, dirty pages are written out (sync), so that writeback left by one measurement
+(its database files, the data generation, the previous server's clean-up) does not land on the next. Both servers make
+each stored file durable before answering, inside their own timings: Orthanc fdatasyncs each file of its storage area
+(its default SyncStorageArea, seen with strace on 2026-11-29), DrimCloud fsyncs the blob, its folder and the index.
+Nothing is deleted while measuring, and a run first waits until the previous run's clean-up is 65 s old (see
+RECENTLY_DELETED_S). The DrimCloud API is warmed up with 340 untimed stores into a throw-away tenant.
 MB = 10^6 bytes of DICOM files (multipart framing not counted). Prints one table; --json keeps every run.
 --phases picks what runs (default all): without "stow", the series is ingested once, untimed, with 4 clients, so
 that "wado" and "metadata" have something to read.
@@ -273,8 +276,8 @@ def remove_tree(path):
 
 
 def settle():
-    """Writes every dirty page out before a measurement. Orthanc does not fsync what it stores, so after its ingest
-    the kernel is still writing it back: without this, that writeback lands on whichever server is measured next."""
+    """Writes every dirty page out before a measurement, so that writeback left by the previous one does not land on
+    whichever server is measured next."""
     os.sync()
     time.sleep(1)
 
