@@ -234,8 +234,8 @@ public sealed class SpoolJournal : IDisposable
         using (var handle = System.IO.File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             RandomAccess.Write(handle, bytes, 0);
-            // Room for a Chunk of records at least before the first extension.
-            var zeros = (bytes.Length + Chunk + ExtendAhead + Chunk - 1) / Chunk * (long)Chunk - bytes.Length;
+            // Whole chunks, with at least ExtendAhead bytes of room: no extension at once.
+            var zeros = (bytes.Length + ExtendAhead + Chunk - 1L) / Chunk * Chunk - bytes.Length;
             WriteZeros(handle, bytes.Length, zeros);
             RandomAccess.FlushToDisk(handle);
         }
