@@ -19,8 +19,9 @@ namespace DrimCloud.Forwarder.Spool;
 /// the page cache).
 /// </para>
 /// <para>
-/// A spare is handed out only when no pending record names it: a file is recycled only once its "D" (or never
-/// written "A") record says it holds nothing pending, and at start the files named by pending records are held back.
+/// A spare is handed out only when no pending record names it: a file is recycled only once its instance's "D" record
+/// is committed (a file whose instance failed before its "A" record was committed is deleted, not put back), and at
+/// start the files named by pending records are held back.
 /// A crash can leave a spare with old or half-written content (truncated when reused) and a file of a confirmed
 /// instance still in <c>objects/</c> (recovery deletes it).
 /// </para>
