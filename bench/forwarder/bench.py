@@ -1,11 +1,18 @@
 #!/usr/bin/python3
 """storescu -> forwarder -> cloud versus a direct STOW-RS upload of the same series, in one run (see run.sh).
 
-  bench.py --api URL --identity URL --series DIR --forwarder-pid PID --dicom-port P [--runs 1] [--batch 100] [--concurrency 4]
+  bench.py --api URL --identity URL --series DIR --forwarder-pid PID --dicom-port P [--api-pid PID] [--batch 100]
+           [--concurrency 4] [--small-series DIR] [--warm-direct DIR --warm-forwarder DIR]
 
 The direct upload goes to tenant demo-b (client demo-b-forwarder), the forwarder uploads to tenant demo: two tenants,
 so neither run finds the other's instances already stored. Same batch size and concurrency on both sides.
+
+Both sides are warmed before timing, as a long-running hospital service would be: a small direct upload of its own
+series to demo-b (the API's JIT, connection pools, database), and a small study of its own through the forwarder
+(its JIT, its token, and spare spool files left by the confirmed instances). Each phase prints the CPU seconds per
+instance of every process taking part: the API, the forwarder, storescu (RUSAGE_CHILDREN) and this client.
 """
+import resource
 import argparse
 import concurrent.futures
 import http.client
@@ -71,6 +78,40 @@ def instances_in_cloud(api, bearer, tenant, study):
     return int(rows[0]["00201208"]["Value"][0]) if rows else 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds each process used between start() and stop(): the API, the forwarder, storescu, this client."""
+
+    def __init__(self, api_pid, forwarder_pid):
+        self.pids = {"API": api_pid, "forwarder": forwarder_pid}
+
+    def _snapshot(self):
+        values = {name: cpu_seconds(pid) for name, pid in self.pids.items() if pid}
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # storescu, once waited for
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        values["storescu"] = children.ru_utime + children.ru_stime
+        values["client (python)"] = me.ru_utime + me.ru_stime
+        return values
+
+    def start(self):
+        self.before = self._snapshot()
+
+    def stop(self):
+        after = self._snapshot()
+        return {name: after[name] - self.before[name] for name in after}
+
+
+def print_cpu(label, used, count):
+    parts = ", ".join(f"{name} {seconds * 1000 / count:.2f}" for name, seconds in used.items())
+    print(f"  CPU ms per instance, {label}: {parts}; total {sum(used.values()) * 1000 / count:.2f}")
+
+
 def rss_kb(pid, field):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -114,6 +155,9 @@ def main():
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--concurrency", type=int, default=4)
     p.add_argument("--small-series", help="a second, small series: latency when the cloud is not the bottleneck")
+    p.add_argument("--api-pid", type=int, help="the API's process, for its CPU time")
+    p.add_argument("--warm-direct", help="a series uploaded directly (to demo-b) before timing, to warm the API")
+    p.add_argument("--warm-forwarder", help="a series sent through the forwarder before timing, to warm it")
     a = p.parse_args()
     files = sorted(os.path.join(a.series, f) for f in os.listdir(a.series))
     size = sum(os.path.getsize(f) for f in files)
@@ -123,8 +167,23 @@ def main():
             while stream.read(1 << 20):
                 pass
 
+    if a.warm_direct:
+        warm = sorted(os.path.join(a.warm_direct, f) for f in os.listdir(a.warm_direct))
+        print(f"warm-up: {len(warm)} instances uploaded directly in {direct(a.api, a.identity, warm, a.batch, a.concurrency):.1f} s")
+    if a.warm_forwarder:
+        warm = sorted(os.path.join(a.warm_forwarder, f) for f in os.listdir(a.warm_forwarder))
+        warm_study = pydicom.dcmread(warm[0], stop_before_pixels=True).StudyInstanceUID
+        seconds, _, _, _ = via_forwarder(a.api, a.identity, a.warm_forwarder, warm, warm_study, a.forwarder_pid, a.dicom_port)
+        time.sleep(1)  # the forwarder's last confirmations (its spare files) settle
+        print(f"warm-up: {len(warm)} instances through the forwarder, visible in {seconds:.1f} s")
+
+    meter = CpuMeter(a.api_pid, a.forwarder_pid)
+    meter.start()
     d = direct(a.api, a.identity, files, a.batch, a.concurrency)
+    direct_cpu = meter.stop()
+    meter.start()
     total, latency, storescu_time, peak = via_forwarder(a.api, a.identity, a.series, files, study, a.forwarder_pid, a.dicom_port)
+    forwarder_cpu = meter.stop()
 
     mb = size / 1e6
     print(f"series: {len(files)} instances, {mb:.0f} MB (10^6 bytes); batches of {a.batch}, {a.concurrency} requests at once")
@@ -132,6 +191,8 @@ def main():
     print(f"{'direct STOW-RS (python, streamed, chunked)':<48} {d:8.1f} {len(files) / d:8.0f} {mb / d:7.1f}")
     print(f"{'storescu -> forwarder -> cloud (until visible)':<48} {total:8.1f} {len(files) / total:8.0f} {mb / total:7.1f}")
     print(f"  storescu alone (all C-STORE responses)        {storescu_time:8.1f}")
+    print_cpu("direct", direct_cpu, len(files))
+    print_cpu("through the forwarder", forwarder_cpu, len(files))
     print(f"throughput ratio forwarder/direct: {d / total:.2f} (goal >= 0.80)")
     print(f"last C-STORE response -> study fully visible in QIDO-RS: {latency:.2f} s (goal < 2 s)")
     print(f"forwarder peak RSS: {peak / 1024:.0f} MB (goal < 150 MB)")

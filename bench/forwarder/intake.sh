@@ -11,7 +11,9 @@
 #
 # storescp (`+B`, bit-preserving) writes each file and answers without any fsync; storescp-fsync adds an fsync of each
 # file before the answer (`-xcr "sync #p/#f" -xs`, one extra process per instance, so it is a pessimistic peer). The
-# forwarder answers only after the file, the objects folder and the journal record are fsync'd. "CPU ms/i": the
+# forwarder answers only after the file, the objects folder and the journal record are fsync'd (the journal with
+# fdatasync; the folder because every file here is new: with the cloud closed nothing is confirmed, so there are no
+# spare files to write in place, which run.sh's end-to-end path has). "CPU ms/i": the
 # receiver process's CPU time (user + system) per instance in the best round; storescu's own is not counted.
 # Needs dotnet, DCMTK, python3-pydicom. Only the processes this script started are stopped (by PID).
 set -euo pipefail

@@ -3,10 +3,13 @@
 # cwil/CTImage.dcm, 512x512, ~530 KB each) against a direct STOW-RS upload of the same files, side by side in one run.
 # Prints the throughput ratio, the time from the last C-STORE response to the study fully visible through QIDO-RS,
 # and the forwarder's peak RSS; then the same latency for a SMALL-instance study sent to an idle forwarder (when the
-# cloud's ingest is not the bottleneck, what the forwarder itself adds).
+# cloud's ingest is not the bottleneck, what the forwarder itself adds). Before timing, both sides are warmed with a
+# WARM-instance series of their own (WARM=0: cold start), and each phase prints every process's CPU ms per instance.
 #
-#   bench/forwarder/run.sh            # env: N=2000 SMALL=50 CONFIG=Release BATCH=100 CONCURRENCY=4
+#   bench/forwarder/run.sh            # env: N=2000 SMALL=50 WARM=200 CONFIG=Release BATCH=100 CONCURRENCY=4
 #                                     #      FORWARDER=dll|single-file (single-file: the published linux-x64 executable)
+#                                     #      STRACE=1: count the forwarder's fsync/fdatasync/rename/openat calls over the whole
+#                                     #      run (warm-up, series, small study) into ./strace-forwarder.txt (slows it: figures not comparable)
 #
 # Needs dotnet, DCMTK (storescu), python3-pydicom (/usr/bin/python3). Embedded platform (SQLite, file blobs) in a
 # throw-away folder, services on free 127.0.0.1 ports; only the processes this script started are stopped (by PID).
@@ -59,6 +62,13 @@ fi
 log "generating $N instances"
 /usr/bin/python3 bench/dimse/make_data.py series "$WORK/series" "$N"
 /usr/bin/python3 bench/dimse/make_data.py series "$WORK/small" "${SMALL:-50}"
+WARM=${WARM:-200}
+warm_args=()
+if [ "$WARM" -gt 0 ]; then
+  /usr/bin/python3 bench/dimse/make_data.py series "$WORK/warm-direct" "$WARM"
+  /usr/bin/python3 bench/dimse/make_data.py series "$WORK/warm-forwarder" "$WARM"
+  warm_args=(--warm-direct "$WORK/warm-direct" --warm-forwarder "$WORK/warm-forwarder")
+fi
 
 common=(ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development "DrimCloud__DataDir=$WORK/data" Database__Provider=Sqlite
         Blobs__Provider=FileSystem Logging__LogLevel__Default=Warning DOTNET_CLI_TELEMETRY_OPTOUT=1)
@@ -67,6 +77,7 @@ mkdir -p "$WORK/data"
 idp=$(free_port); api=$(free_port)
 start_service DrimCloud.Identity "${common[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$idp" "Identity__Issuer=http://127.0.0.1:$idp/"
 start_service DrimCloud.Api "${common[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$api" "Identity__Issuer=http://127.0.0.1:$idp/"
+API_PID=$!
 wait_healthy "http://127.0.0.1:$idp"; wait_healthy "http://127.0.0.1:$api"
 
 dicom=$(free_port); status=$(free_port)
@@ -79,9 +90,15 @@ FWD=$!
 PIDS+=($FWD)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$status/status" >/dev/null && break; sleep 0.5; done
 
+if [ "${STRACE:-0}" = 1 ]; then
+  strace -f -c -e trace=fsync,fdatasync,rename,renameat,renameat2,openat -o "$PWD/strace-forwarder.txt" -p "$FWD" 2>"$WORK/strace.log" &
+  STRACE_PID=$!
+  sleep 1
+fi
 log "measuring (forwarder: $FORWARDER, pid $FWD)"
 /usr/bin/python3 bench/forwarder/bench.py --api "http://127.0.0.1:$api" --identity "http://127.0.0.1:$idp" --series "$WORK/series" \
   --forwarder-pid "$FWD" --dicom-port "$dicom" --batch "$BATCH" --concurrency "$CONCURRENCY" \
-  --small-series "$WORK/small"
+  --small-series "$WORK/small" --api-pid "$API_PID" "${warm_args[@]}"
 curl -s "http://127.0.0.1:$status/status" > "$WORK/status.json"
+if [ -n "${STRACE_PID:-}" ]; then kill -INT "$STRACE_PID"; wait "$STRACE_PID" || true; log "syscall counts in strace-forwarder.txt"; fi
 /usr/bin/python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print('forwarder queue after the run:', s['queue']['instances'], 'instances; uploaded', s['upload']['instancesUploaded'])" "$WORK/status.json"

@@ -53,9 +53,19 @@ public sealed class SpoolRecyclingTests : IDisposable
         Assert.Equal(0, new FileInfo(spare).Length); // the pool keeps no instance data
 
         var (small, expected) = await AddAsync(spool, "1.2.3.2", 100);
-        Assert.Empty(Directory.GetFiles(Recycled));
+        // Written in place, under the spare's (durable) name: nothing new in objects/.
+        Assert.Equal(spare, spool.PathOf(small));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "objects")));
         Assert.Equal(expected, await File.ReadAllBytesAsync(spool.PathOf(small)));
-        if (inode is not null) Assert.Equal(inode, FileId(spool.PathOf(small))); // the same file, renamed
+        if (inode is not null) Assert.Equal(inode, FileId(spool.PathOf(small))); // the same file
+
+        // Confirmed again, it stays where it is (emptied) and is the next instance's file once more.
+        await spool.ConfirmAsync([small]);
+        Assert.Equal([spare], Directory.GetFiles(Recycled));
+        Assert.Equal(0, new FileInfo(spare).Length);
+        var (third, thirdBytes) = await AddAsync(spool, "1.2.3.3", 50);
+        Assert.Equal(spare, spool.PathOf(third));
+        Assert.Equal(thirdBytes, await File.ReadAllBytesAsync(spare));
     }
 
     [Fact]

@@ -1,18 +1,42 @@
 using DrimCloud.Dicom;
 using DrimCloud.Dicom.Network;
+using Microsoft.Win32.SafeHandles;
 
 namespace DrimCloud.Forwarder.Spool;
 
 /// <summary>
 /// The durable on-disk queue between the DICOM SCP and the uploader. Layout under <see cref="Folder"/>:
-/// <c>objects/{id}.dcm</c> (Part 10 files), <c>journal.log</c> (append-only records), <c>failed/{id}.dcm</c> and
-/// <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with the reason), <c>recycled/</c> (emptied
-/// files of confirmed instances, reused for new ones: <see cref="SpoolFilePool"/>).
+/// <c>journal.log</c> (records, preallocated: <see cref="SpoolJournal"/>), <c>objects/{id}.dcm</c> (Part 10 files
+/// created for instances that found no spare), <c>recycled/{n}.dcm</c> (files of confirmed instances, emptied and
+/// written again in place for new ones: <see cref="SpoolFilePool"/>; a spare holding a pending instance is named by its
+/// "A" record), <c>failed/{id}.dcm</c> and <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with
+/// the reason).
 /// <para>
-/// An instance counts as spooled once its file is fsync'd, the objects folder fsync'd and its "A" record committed to
-/// the journal: only then is C-STORE success answered. On start, the journal is replayed: "A" records without a
-/// later "D" (confirmed) or "F" (quarantined) are pending again, and any file the journal does not name (a transfer
-/// cut by a crash, or a confirmed instance whose deletion was interrupted) is deleted.
+/// An instance counts as spooled once its file is fsync'd, its file's name is durable and its "A" record (naming the
+/// file) is committed to the journal: only then is C-STORE success answered. A spare's name is durable before it is
+/// handed out, so it costs two device writes (file, journal); a file created in objects/ costs three (the folder's
+/// fsync runs inside the journal's group commit, only when a new name was created since the last flush). On start,
+/// the journal is replayed: "A" records without a later "D" (confirmed) or "F" (quarantined) are pending again.
+/// Files in objects/ that no pending record names are deleted; those in recycled/ are spares.
+/// </para>
+/// <para>
+/// Crash points (a power loss loses the page cache; a process crash keeps it, which is why <see cref="Open"/> fsyncs
+/// both folders before a spare is handed out):
+/// <list type="bullet">
+/// <item>During the transfer, or between the file's fsync and its "A" record: never acknowledged. A file in objects/
+/// is deleted; a spare stays a spare, its content truncated when it is reused.</item>
+/// <item>"A" record torn or not flushed: it fails its checksum or is absent, same as above. Records after a torn one
+/// belong to the same unfinished flush (every flush covers all earlier records), so none of them was acknowledged.</item>
+/// <item>"A" committed: pending again at start, from the file it names (objects/ or recycled/); the pool never hands
+/// out a file a pending record names.</item>
+/// <item>"D" committed, file not yet recycled (or renamed but not truncated, or truncated but the folders not yet
+/// fsync'd): not pending. A file left in objects/ is deleted; one in recycled/ is a spare, truncated when reused.
+/// The "D" is committed before the file is recycled, so a spare never holds an instance some record still needs.</item>
+/// <item>Quarantine: the move to failed/ is made durable before the "F" record; a pending record whose file is gone
+/// but whose id is in failed/ was quarantined (from any folder).</item>
+/// <item>Compaction or the rewrite at start: a new journal is written beside the old, fsync'd, renamed over it and
+/// the folder fsync'd; either one holds every pending record.</item>
+/// </list>
 /// </para>
 /// </summary>
 public sealed class DicomSpool : IDisposable
@@ -25,6 +49,9 @@ public sealed class DicomSpool : IDisposable
 
     private readonly string _objects;
     private readonly string _failed;
+    // Set when a file was created in objects/: the journal's next flush fsyncs that folder first (see FlushNewNames).
+    private int _newNames;
+    private long _objectsFolderFlushes;
     private readonly SpoolFilePool _files;
     private readonly SpoolJournal _journal;
     private readonly TimeProvider _clock;
@@ -43,13 +70,13 @@ public sealed class DicomSpool : IDisposable
     private long _received;
     private long _confirmed;
 
-    private DicomSpool(string folder, SpoolJournal journal, SpoolFilePool files, TimeProvider clock, long nextId)
+    private DicomSpool(string folder, Func<DicomSpool, SpoolJournal> journal, SpoolFilePool files, TimeProvider clock, long nextId)
     {
         _files = files;
         Folder = folder;
         _objects = Path.Combine(folder, "objects");
         _failed = Path.Combine(folder, "failed");
-        _journal = journal;
+        _journal = journal(this);
         _clock = clock;
         _nextId = nextId;
     }
@@ -65,6 +92,7 @@ public sealed class DicomSpool : IDisposable
         folder = Path.GetFullPath(folder);
         var objects = Directory.CreateDirectory(Path.Combine(folder, "objects")).FullName;
         var failed = Directory.CreateDirectory(Path.Combine(folder, "failed")).FullName;
+        var recycled = Directory.CreateDirectory(Path.Combine(folder, "recycled")).FullName;
         DirectorySync.Flush(folder);
         var journalPath = Path.Combine(folder, "journal.log");
 
@@ -78,38 +106,53 @@ public sealed class DicomSpool : IDisposable
             else pending.Remove(r.Id);
         }
 
-        var discarded = 0;
-        foreach (var file in Directory.EnumerateFiles(objects))
-        {
-            var name = Path.GetFileNameWithoutExtension(file);
-            if (long.TryParse(name, System.Globalization.CultureInfo.InvariantCulture, out var id))
-            {
-                maxId = Math.Max(maxId, id);
-                if (pending.ContainsKey(id) && file.EndsWith(".dcm", StringComparison.Ordinal)) continue;
-            }
-            File.Delete(file);
-            discarded++;
-        }
-
+        // The files pending records name, by full path: kept, and never handed out as spares.
+        var held = new HashSet<string>(StringComparer.Ordinal);
         var missing = 0;
-        foreach (var (id, _) in pending.ToList())
+        foreach (var (id, r) in pending.OrderByDescending(p => p.Key).ToList())
         {
-            if (File.Exists(ObjectPath(objects, id))) continue;
+            var path = FullPath(folder, r.File);
+            // Two pending records never name one file (a file is reused only after its "D"); should it happen, the
+            // file holds the newer instance and the older is counted missing.
+            if (held.Contains(path))
+            {
+                missing++;
+                pending.Remove(id);
+                continue;
+            }
+            if (File.Exists(path))
+            {
+                held.Add(path);
+                continue;
+            }
             // Moved to quarantine just before a crash cut its "F" record: it stays there.
             if (!File.Exists(Path.Combine(failed, $"{id}.dcm"))) missing++;
             pending.Remove(id);
         }
+
+        var discarded = 0;
+        foreach (var file in Directory.EnumerateFiles(objects))
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.CultureInfo.InvariantCulture, out var id))
+                maxId = Math.Max(maxId, id);
+            if (held.Contains(file)) continue;
+            File.Delete(file);
+            discarded++;
+        }
+        var pool = SpoolFilePool.Open(recycled, objects, held);
+        // Names a process crash may have left in the page cache only: durable before anything depends on them (a
+        // spare written in place, a pending file, a deletion above).
         DirectorySync.Flush(objects);
+        DirectorySync.Flush(recycled);
 
         // Rewrite the journal with only what is pending: it stays small, and no new record ever follows a torn line.
         SpoolJournal.Rewrite(journalPath, pending.Values.OrderBy(r => r.Id));
-        var journal = SpoolJournal.Open(journalPath, () => DirectorySync.Flush(objects));
-        var spool = new DicomSpool(folder, journal, SpoolFilePool.Open(Path.Combine(folder, "recycled")), clock ?? TimeProvider.System, maxId + 1)
+        var spool = new DicomSpool(folder, s => SpoolJournal.Open(journalPath, s.FlushNewNames), pool, clock ?? TimeProvider.System, maxId + 1)
         {
             Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
         };
         foreach (var r in pending.Values.OrderBy(r => r.Id))
-            spool.Enqueue(new SpoolEntry(r.Id, r.StudyUid, r.SopInstanceUid, r.Length, DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtUnixMs)));
+            spool.Enqueue(new SpoolEntry(r.Id, r.StudyUid, r.SopInstanceUid, r.Length, DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtUnixMs), FullPath(folder, r.File)));
         spool._quarantined = Directory.EnumerateFiles(failed, "*.dcm").Count();
         return spool;
     }
@@ -124,12 +167,24 @@ public sealed class DicomSpool : IDisposable
     public async Task<SpoolEntry> AddAsync(byte[] part10Header, Stream dataSet, string sopInstanceUid, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId) - 1;
-        var path = ObjectPath(_objects, id);
+        // A spare is written in place (its name is already durable); without one, a new file in objects/.
+        SafeFileHandle file;
+        string path;
+        if (_files.TryTake() is { } spare)
+        {
+            (path, file) = spare;
+        }
+        else
+        {
+            path = ObjectPath(_objects, id);
+            file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+            Volatile.Write(ref _newNames, 1);
+        }
         try
         {
             long length;
             string? study;
-            using (var file = _files.CreateFile(path))
+            using (file)
             {
                 var sink = new SpoolFileSink(file);
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
@@ -142,19 +197,33 @@ public sealed class DicomSpool : IDisposable
             // A header the streaming parse could not read: the written file decides, exactly as it always did.
             study ??= ReadStudyUid(path, sopInstanceUid);
             study = ValidStudyUid(study, sopInstanceUid);
-            var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow());
-            // The folder's fsync (the new name) runs inside the journal's group commit, before the journal's own.
-            await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid), CancellationToken.None);
+            var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow(), path);
+            // A new name's folder fsync runs inside the journal's group commit, before the journal's own flush.
+            await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid,
+                File: RelativePath(path)), CancellationToken.None);
             Interlocked.Increment(ref _received);
             Enqueue(entry);
             return entry;
         }
         catch
         {
+            // A spare is deleted too, not put back: its "A" record may have reached the disk although the commit failed.
             TryDelete(path);
             throw;
         }
     }
+
+    /// <summary>The journal's before-flush step: fsync objects/ when a file was created there since the last flush.</summary>
+    private void FlushNewNames()
+    {
+        // Cleared before the fsync: a name created meanwhile sets it again, and its record's own flush comes later.
+        if (Interlocked.Exchange(ref _newNames, 0) == 0) return;
+        DirectorySync.Flush(_objects);
+        Interlocked.Increment(ref _objectsFolderFlushes);
+    }
+
+    /// <summary>fsyncs of objects/ made by the journal's commits (for tests: none when spares are written in place).</summary>
+    internal long ObjectsFolderFlushes => Interlocked.Read(ref _objectsFolderFlushes);
 
     /// <summary>
     /// The Study Instance UID as the header parser reads it from the stream ("" when the header has none), or null
@@ -303,7 +372,8 @@ public sealed class DicomSpool : IDisposable
         if (removed.Count == 0) return;
         foreach (var e in removed.SkipLast(1)) _journal.Append(new JournalRecord('D', e.Id));
         await _journal.CommitAsync(new JournalRecord('D', removed[^1].Id));
-        foreach (var e in removed) _files.Recycle(ObjectPath(_objects, e.Id));
+        // Off the intake path: the uploader empties the files and fsyncs recycled/ once for the batch.
+        _files.Recycle(removed.Select(e => e.Path).ToList());
         Interlocked.Add(ref _confirmed, removed.Count);
         await _journal.CompactIfLargeAsync();
     }
@@ -316,7 +386,7 @@ public sealed class DicomSpool : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_failed, $"{entry.Id}.txt"),
             $"SOP Instance UID: {entry.SopInstanceUid}\nStudy Instance UID: {entry.StudyInstanceUid}\nReceived: {entry.ReceivedAt:O}\nRefused: {_clock.GetUtcNow():O}\nReason: {reason}\n");
         // Overwrite: a crash after an earlier move but before its record can leave the file in both places.
-        File.Move(ObjectPath(_objects, entry.Id), target, overwrite: true);
+        File.Move(entry.Path, target, overwrite: true);
         DirectorySync.Flush(_failed);
         await _journal.CommitAsync(new JournalRecord('F', entry.Id, Reason: reason));
         Interlocked.Increment(ref _quarantined);
@@ -339,7 +409,8 @@ public sealed class DicomSpool : IDisposable
         }
     }
 
-    public string PathOf(SpoolEntry entry) => ObjectPath(_objects, entry.Id);
+    /// <summary>The file holding the instance (in objects/ or recycled/).</summary>
+    public string PathOf(SpoolEntry entry) => entry.Path;
 
     public SpoolSnapshot Snapshot()
     {
@@ -354,6 +425,11 @@ public sealed class DicomSpool : IDisposable
     }
 
     private static string ObjectPath(string objects, long id) => Path.Combine(objects, $"{id}.dcm");
+
+    /// <summary>The journal's name of a spool file: relative to the spool folder, with '/' on every system.</summary>
+    private string RelativePath(string path) => Path.GetRelativePath(Folder, path).Replace('\\', '/');
+
+    private static string FullPath(string folder, string relative) => Path.GetFullPath(Path.Combine(folder, relative));
 
     private static void TryDelete(string path)
     {

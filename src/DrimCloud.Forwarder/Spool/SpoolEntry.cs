@@ -1,7 +1,10 @@
 namespace DrimCloud.Forwarder.Spool;
 
-/// <summary>An instance held in the spool, acknowledged to its sender, waiting for the cloud's confirmation.</summary>
-public sealed record SpoolEntry(long Id, string StudyInstanceUid, string SopInstanceUid, long Length, DateTimeOffset ReceivedAt);
+/// <summary>
+/// An instance held in the spool, acknowledged to its sender, waiting for the cloud's confirmation. <see cref="Path"/>
+/// is its file (in objects/, or a spare in recycled/ written in place).
+/// </summary>
+public sealed record SpoolEntry(long Id, string StudyInstanceUid, string SopInstanceUid, long Length, DateTimeOffset ReceivedAt, string Path);
 
 /// <summary>What the spool holds right now (for the status endpoint and, later, the heartbeat).</summary>
 public sealed record SpoolSnapshot(int PendingInstances, long PendingBytes, int PendingStudies, int InFlightInstances,
