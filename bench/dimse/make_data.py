@@ -2,6 +2,7 @@
 """Benchmark data for the DIMSE bench, generated from the real CT slice of the sample corpus (never committed).
 
   series DIR N      N clones of cwil/CTImage.dcm (512x512 CT) in one study/series, new UIDs, Explicit VR LE
+  series DIR N ROWS   the same, cropped to its first ROWS rows (e.g. 64: ~71 KB, where disk flushes weigh more)
   multiframe DIR K FRAMES   K multi-frame CT instances of FRAMES copies of the slice's pixels each
 
 Needs pydicom (Debian python3-pydicom): run with /usr/bin/python3.
@@ -21,9 +22,12 @@ def load(samples):
     return ds
 
 
-def series(samples, folder, count):
+def series(samples, folder, count, rows=None):
     os.makedirs(folder, exist_ok=True)
     ds = load(samples)
+    if rows:
+        ds.PixelData = bytes(ds.PixelData[:rows * ds.Columns * (ds.BitsAllocated // 8)])
+        ds.Rows = rows
     ds.StudyInstanceUID = generate_uid()
     ds.SeriesInstanceUID = generate_uid()
     ds.PatientID = "BENCH0001"
@@ -54,7 +58,7 @@ def multiframe(samples, folder, count, frames):
 if __name__ == "__main__":
     samples = os.environ.get("DRIMCLOUD_SAMPLES") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "dicom-samples")
     if sys.argv[1] == "series":
-        series(samples, sys.argv[2], int(sys.argv[3]))
+        series(samples, sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "multiframe":
         multiframe(samples, sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

@@ -11,9 +11,9 @@
 #
 # storescp (`+B`, bit-preserving) writes each file and answers without any fsync; storescp-fsync adds an fsync of each
 # file before the answer (`-xcr "sync #p/#f" -xs`, one extra process per instance, so it is a pessimistic peer). The
-# forwarder answers only after the file, the objects folder and the journal record are fsync'd (the journal with
-# fdatasync; the folder because every file here is new: with the cloud closed nothing is confirmed, so there are no
-# spare files to write in place, which run.sh's end-to-end path has). "CPU ms/i": the
+# forwarder answers only after the file and the journal record are flushed (the journal with fdatasync); the file is
+# one of the empty spares the forwarder creates ahead in the background (its name already durable), or, when they
+# run out, a new file in objects/, whose folder is fsync'd too. "CPU ms/i": the
 # receiver process's CPU time (user + system) per instance in the best round; storescu's own is not counted.
 # Needs dotnet, DCMTK, python3-pydicom. Only the processes this script started are stopped (by PID).
 set -euo pipefail
@@ -74,7 +74,8 @@ send() {
 # Checks that the receiver kept exactly COUNT files.
 check_count() {
   local got
-  got=$(find "$1" -type f -name "$2" | wc -l)
+  # Not empty: the forwarder's instances are in objects/ or in spares of recycled/ (empty spares are not instances).
+  got=$(find $1 -type f -name "$2" -size +0 | wc -l)
   [ "$got" -eq "$COUNT" ] || { log "$3 kept $got of $COUNT instances"; return 1; }
 }
 
@@ -133,7 +134,7 @@ for round in $(seq 1 "$ROUNDS"); do
   secs=$(send "$dicom" DRIMCLOUD)
   cpu=$(( $(cpu_ticks "$fwd") - cpu0 ))
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
-  check_count "$spool/objects" '*.dcm' forwarder
+  check_count "$spool/objects $spool/recycled" '*.dcm' forwarder
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$fwd/status")
   kill "$fwd"; wait "$fwd" 2>/dev/null || true
   record forwarder "$secs" "$cpu"

@@ -57,7 +57,7 @@ builder.Services.AddReportPath(builder.Configuration);
 builder.Services.AddSingleton(sp =>
 {
     var folder = SpoolLocation.Resolve(sp.GetRequiredService<IOptions<ForwarderOptions>>().Value.Spool.Folder);
-    var spool = DicomSpool.Open(folder, sp.GetRequiredService<TimeProvider>());
+    var spool = DicomSpool.Open(folder, sp.GetRequiredService<TimeProvider>(), DicomSpool.DefaultSpareReserve);
     var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("DrimCloud.Forwarder.Spool");
     var r = spool.Recovery;
     log.LogInformation("Spool {Folder}: {Pending} instances pending from before; {Discarded} incomplete files discarded.", folder, r.Pending, r.DiscardedFiles);

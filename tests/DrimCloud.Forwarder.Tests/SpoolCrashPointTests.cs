@@ -293,6 +293,43 @@ public sealed class SpoolCrashPointTests : IDisposable
         Assert.Equal(1, reopened.Recovery.Pending); // the "D" after the hole still counts: harmless either way
     }
 
+    [Fact]
+    public async Task With_a_reserve_spares_are_created_ahead_and_instances_go_in_place_without_a_folder_fsync()
+    {
+        const int reserve = 8;
+        var written = new List<SpoolEntry>();
+        using (var spool = DicomSpool.Open(_folder, spareReserve: reserve))
+        {
+            // Created in the background right after opening; nothing recycled yet.
+            await WaitForAsync(() => Directory.GetFiles(Recycled).Length == reserve);
+            var flushes = spool.ObjectsFolderFlushes;
+            for (var i = 0; i < reserve / 2 + 1; i++) written.Add(await AddAsync(spool, $"1.2.3.{i}", 500));
+            Assert.All(written, e => Assert.Equal(Recycled, Path.GetDirectoryName(e.Path)));
+            Assert.Equal(flushes, spool.ObjectsFolderFlushes);
+            // Below half the reserve: topped up again in the background.
+            await WaitForAsync(() => Directory.GetFiles(Recycled).Length == written.Count + reserve);
+            for (var i = 10; i < 40; i++) written.Add(await AddAsync(spool, $"1.2.3.{i}", 500));
+            Assert.Equal(written.Count, written.Select(e => e.Path).Distinct().Count());
+        }
+        // A restart: every instance from its own file; the empty spares left are spares again, never a pending file.
+        using var reopened = DicomSpool.Open(_folder, spareReserve: reserve);
+        Assert.Equal(new SpoolRecoveryReport(written.Count, 0, 0, 0), reopened.Recovery);
+        foreach (var e in written)
+            Assert.Equal(Bytes(e.SopInstanceUid, 500), await File.ReadAllBytesAsync(e.Path));
+        var next = await AddAsync(reopened, "1.2.3.99", 10);
+        Assert.DoesNotContain(next.Path, written.Select(e => e.Path));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>A record as the journal wrote it before "A" records named their file: seven fields and the FNV-1a checksum.</summary>
     private static string OldRecord(char kind, long id, string sop, long length)
     {

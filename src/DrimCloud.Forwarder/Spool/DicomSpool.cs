@@ -15,7 +15,8 @@ namespace DrimCloud.Forwarder.Spool;
 /// An instance counts as spooled once its file is fsync'd, its file's name is durable and its "A" record (naming the
 /// file) is committed to the journal: only then is C-STORE success answered. A spare's name is durable before it is
 /// handed out, so it costs two device writes (file, journal); a file created in objects/ costs three (the folder's
-/// fsync runs inside the journal's group commit, only when a new name was created since the last flush). On start,
+/// fsync runs inside the journal's group commit, only when a new name was created since the last flush). With a spare
+/// reserve (the service's), the pool creates empty spares ahead in the background, so objects/ is the exception. On start,
 /// the journal is replayed: "A" records without a later "D" (confirmed) or "F" (quarantined) are pending again.
 /// Files in objects/ that no pending record names are deleted; those in recycled/ are spares.
 /// </para>
@@ -86,8 +87,15 @@ public sealed class DicomSpool : IDisposable
     /// <summary>What recovery found at start, for the log.</summary>
     public SpoolRecoveryReport Recovery { get; private init; } = new(0, 0, 0, 0);
 
-    /// <summary>Opens the spool, replaying its journal (see the class remarks).</summary>
-    public static DicomSpool Open(string folder, TimeProvider? clock = null)
+    /// <summary>Empty spare files the service keeps ready (<see cref="SpoolFilePool"/>): a few seconds of intake.</summary>
+    public const int DefaultSpareReserve = 64;
+
+    /// <summary>
+    /// Opens the spool, replaying its journal (see the class remarks). <paramref name="spareReserve"/>: empty spare
+    /// files created ahead in the background so that instances are written in place even when nothing was recycled
+    /// (the service passes <see cref="DefaultSpareReserve"/>; 0 creates none, files then come from recycling or objects/).
+    /// </summary>
+    public static DicomSpool Open(string folder, TimeProvider? clock = null, int spareReserve = 0)
     {
         folder = Path.GetFullPath(folder);
         var objects = Directory.CreateDirectory(Path.Combine(folder, "objects")).FullName;
@@ -139,7 +147,7 @@ public sealed class DicomSpool : IDisposable
             File.Delete(file);
             discarded++;
         }
-        var pool = SpoolFilePool.Open(recycled, objects, held);
+        var pool = SpoolFilePool.Open(recycled, objects, held, spareReserve);
         // Names a process crash may have left in the page cache only: durable before anything depends on them (a
         // spare written in place, a pending file, a deletion above).
         DirectorySync.Flush(objects);
@@ -151,6 +159,7 @@ public sealed class DicomSpool : IDisposable
         {
             Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
         };
+        pool.KeepReserve();
         foreach (var r in pending.Values.OrderBy(r => r.Id))
             spool.Enqueue(new SpoolEntry(r.Id, r.StudyUid, r.SopInstanceUid, r.Length, DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAtUnixMs), FullPath(folder, r.File)));
         spool._quarantined = Directory.EnumerateFiles(failed, "*.dcm").Count();
@@ -445,6 +454,7 @@ public sealed class DicomSpool : IDisposable
 
     public void Dispose()
     {
+        _files.Dispose();
         _journal.Dispose();
         _arrived.Dispose();
     }

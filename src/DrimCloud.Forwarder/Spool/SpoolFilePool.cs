@@ -19,6 +19,13 @@ namespace DrimCloud.Forwarder.Spool;
 /// the page cache).
 /// </para>
 /// <para>
+/// With a reserve (<see cref="Open"/>'s <c>reserve</c>, what the service uses), the pool also creates empty spares
+/// ahead, in the background, whenever fewer than half the reserve are left: a fresh spool, a cloud outage (nothing
+/// confirmed, nothing recycled) or a burst larger than what the uploader returns still finds spares, and the file
+/// creation and its folder fsync (one for the lot) are off the intake path. Only when the reserve runs dry is a new
+/// file created in objects/ for an instance (its folder fsync'd in the journal's flush).
+/// </para>
+/// <para>
 /// A spare is handed out only when no pending record names it: a file is recycled only once its instance's "D" record
 /// is committed (a file whose instance failed before its "A" record was committed is deleted, not put back), and at
 /// start the files named by pending records are held back.
@@ -26,7 +33,7 @@ namespace DrimCloud.Forwarder.Spool;
 /// instance still in <c>objects/</c> (recovery deletes it).
 /// </para>
 /// </summary>
-internal sealed class SpoolFilePool
+internal sealed class SpoolFilePool : IDisposable
 {
     /// <summary>Spare files kept at most; enough for several confirmed batches between two arrivals.</summary>
     public const int Capacity = 256;
@@ -34,13 +41,19 @@ internal sealed class SpoolFilePool
     private readonly string _folder;
     private readonly string _objects;
     private readonly ConcurrentStack<string> _spares = new();
+    private readonly int _reserve;
     private int _count;
     private long _lastName;
+    // The background creation of spares: at most one at a time; Dispose waits for it.
+    private readonly Lock _refillGate = new();
+    private Task _refill = Task.CompletedTask;
+    private bool _disposed;
 
-    private SpoolFilePool(string folder, string objects)
+    private SpoolFilePool(string folder, string objects, int reserve)
     {
         _folder = folder;
         _objects = objects;
+        _reserve = Math.Clamp(reserve, 0, Capacity);
     }
 
     public string Folder => _folder;
@@ -50,11 +63,12 @@ internal sealed class SpoolFilePool
     /// <summary>
     /// Opens the pool in <paramref name="folder"/>: the numbered files a previous run left there are spares, except
     /// those in <paramref name="held"/> (full paths named by pending records), which are neither handed out nor
-    /// deleted. Anything else there is deleted. The caller fsyncs the folder before the first spare is handed out.
+    /// deleted. Anything else there is deleted. The caller fsyncs the folder before the first spare is handed out, then
+    /// calls <see cref="KeepReserve"/>. <paramref name="reserve"/>: spares kept ready by creating empty ones (0: none).
     /// </summary>
-    public static SpoolFilePool Open(string folder, string objects, IReadOnlySet<string> held)
+    public static SpoolFilePool Open(string folder, string objects, IReadOnlySet<string> held, int reserve = 0)
     {
-        var pool = new SpoolFilePool(Directory.CreateDirectory(folder).FullName, objects);
+        var pool = new SpoolFilePool(Directory.CreateDirectory(folder).FullName, objects, reserve);
         foreach (var file in Directory.EnumerateFiles(pool._folder))
         {
             var numbered = TryNumber(file, out var n);
@@ -85,7 +99,7 @@ internal sealed class SpoolFilePool
     {
         while (_spares.TryPop(out var spare))
         {
-            Interlocked.Decrement(ref _count);
+            if (Interlocked.Decrement(ref _count) < _reserve / 2) KeepReserve();
             try
             {
                 // Truncate: a crash may have left a spare with its old content, or half of a transfer it cut.
@@ -96,7 +110,69 @@ internal sealed class SpoolFilePool
                 // Removed by hand meanwhile: take the next one.
             }
         }
+        KeepReserve();
         return null;
+    }
+
+    /// <summary>
+    /// Starts creating empty spares in the background up to the reserve, unless that is already running or the pool
+    /// holds at least half the reserve.
+    /// </summary>
+    public void KeepReserve()
+    {
+        if (_reserve == 0 || Count >= _reserve / 2) return;
+        lock (_refillGate)
+        {
+            if (_disposed || !_refill.IsCompleted) return;
+            _refill = Task.Run(CreateSpares);
+        }
+    }
+
+    /// <summary>
+    /// Creates empty spares up to the reserve, makes their names durable with one fsync of the folder, then hands
+    /// them out. A crash at any point leaves empty numbered files in recycled/: spares at the next start.
+    /// </summary>
+    private void CreateSpares()
+    {
+        var made = new List<string>();
+        try
+        {
+            while (!Volatile.Read(ref _disposed))
+            {
+                // Counted before it exists (reserved), so that recycling meanwhile cannot take the pool past its capacity.
+                if (Interlocked.Increment(ref _count) > _reserve)
+                {
+                    Interlocked.Decrement(ref _count);
+                    break;
+                }
+                var spare = Path.Combine(_folder, $"{Interlocked.Increment(ref _lastName)}.dcm");
+                made.Add(spare);
+                using (File.OpenHandle(spare, FileMode.CreateNew, FileAccess.Write))
+                {
+                }
+            }
+            if (made.Count > 0) DirectorySync.Flush(_folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Disk full, folder removed: the reserved places are given back; files already made are spares after a
+            // restart. The intake creates its files in objects/ meanwhile.
+            Interlocked.Add(ref _count, -made.Count);
+            return;
+        }
+        foreach (var spare in made) _spares.Push(spare);
+    }
+
+    /// <summary>Stops creating spares and waits for a creation under way (the folder may be deleted next).</summary>
+    public void Dispose()
+    {
+        Task refill;
+        lock (_refillGate)
+        {
+            _disposed = true;
+            refill = _refill;
+        }
+        refill.Wait();
     }
 
     /// <summary>
