@@ -120,7 +120,7 @@ def rss_kb(pid, field):
     return 0
 
 
-def via_forwarder(api, identity, series_dir, files, study, pid, port):
+def via_forwarder(api, identity, series_dir, files, study, pid, port, associations=1):
     bearer = token(identity, "demo-forwarder")
     peak = [0]
     stop = threading.Event()
@@ -134,8 +134,17 @@ def via_forwarder(api, identity, series_dir, files, study, pid, port):
     sampler.start()
     start = time.monotonic()
     env = dict(os.environ, TCP_NODELAY="1")
-    subprocess.run(["storescu", "-q", "-R", "-nh", "-xe", "-aec", "DRIMCLOUD", "+sd", "127.0.0.1", str(port), series_dir],
-                   check=True, env=env)
+    if associations == 1:
+        subprocess.run(["storescu", "-q", "-R", "-nh", "-xe", "-aec", "DRIMCLOUD", "+sd", "127.0.0.1", str(port), series_dir],
+                       check=True, env=env)
+    else:
+        # Several storescu processes at once, each sending every n-th file on its own association, as a PACS does
+        # whose routing rule opens several associations. Timed until the last one has all its responses.
+        senders = [subprocess.Popen(["storescu", "-q", "-R", "-nh", "-xe", "-aec", "DRIMCLOUD", "127.0.0.1", str(port)]
+                                    + files[i::associations], env=env) for i in range(associations)]
+        for sender in senders:
+            if sender.wait() != 0:
+                raise RuntimeError(f"storescu exited with {sender.returncode}")
     last_response = time.monotonic()
     while instances_in_cloud(api, bearer, "demo", study) < len(files):
         time.sleep(0.05)
@@ -158,6 +167,7 @@ def main():
     p.add_argument("--api-pid", type=int, help="the API's process, for its CPU time")
     p.add_argument("--warm-direct", help="a series uploaded directly (to demo-b) before timing, to warm the API")
     p.add_argument("--warm-forwarder", help="a series sent through the forwarder before timing, to warm it")
+    p.add_argument("--associations", type=int, default=1, help="storescu associations sending the series at once")
     a = p.parse_args()
     files = sorted(os.path.join(a.series, f) for f in os.listdir(a.series))
     size = sum(os.path.getsize(f) for f in files)
@@ -182,14 +192,16 @@ def main():
     d = direct(a.api, a.identity, files, a.batch, a.concurrency)
     direct_cpu = meter.stop()
     meter.start()
-    total, latency, storescu_time, peak = via_forwarder(a.api, a.identity, a.series, files, study, a.forwarder_pid, a.dicom_port)
+    total, latency, storescu_time, peak = via_forwarder(a.api, a.identity, a.series, files, study, a.forwarder_pid, a.dicom_port,
+                                                         a.associations)
     forwarder_cpu = meter.stop()
 
     mb = size / 1e6
     print(f"series: {len(files)} instances, {mb:.0f} MB (10^6 bytes); batches of {a.batch}, {a.concurrency} requests at once")
     print(f"{'path':<48} {'seconds':>8} {'inst/s':>8} {'MB/s':>7}")
     print(f"{'direct STOW-RS (python, streamed, chunked)':<48} {d:8.1f} {len(files) / d:8.0f} {mb / d:7.1f}")
-    print(f"{'storescu -> forwarder -> cloud (until visible)':<48} {total:8.1f} {len(files) / total:8.0f} {mb / total:7.1f}")
+    label = "storescu -> forwarder -> cloud (until visible)" if a.associations == 1 else f"{a.associations} x storescu -> forwarder -> cloud"
+    print(f"{label:<48} {total:8.1f} {len(files) / total:8.0f} {mb / total:7.1f}")
     print(f"  storescu alone (all C-STORE responses)        {storescu_time:8.1f}")
     print_cpu("direct", direct_cpu, len(files))
     print_cpu("through the forwarder", forwarder_cpu, len(files))

@@ -7,6 +7,8 @@
 # WARM-instance series of their own (WARM=0: cold start), and each phase prints every process's CPU ms per instance.
 #
 #   bench/forwarder/run.sh            # env: N=2000 SMALL=50 WARM=200 CONFIG=Release BATCH=100 CONCURRENCY=4
+#                                     #      ASSOCIATIONS=1: storescu processes sending the series at once, each on
+#                                     #      its own association (every n-th file), as a PACS routing on several associations
 #                                     #      FORWARDER=dll|single-file (single-file: the published linux-x64 executable)
 #                                     #      STRACE=1: count the forwarder's fsync/fdatasync/rename/openat calls over the whole
 #                                     #      run (warm-up, series, small study) into ./strace-forwarder.txt (slows it: figures not comparable)
@@ -22,6 +24,14 @@ CONCURRENCY=${CONCURRENCY:-4}
 FORWARDER=${FORWARDER:-single-file}
 log() { printf '[forwarder-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
+# Files deleted in the last 60 s make every file creation slow on this journal-less ext4 (bench/dicomweb/README.md):
+# the previous benchmark's clean-up is stamped here, and measuring waits until it is 65 s old.
+CLEANUP_STAMP=/tmp/drimcloud-bench-cleanup.stamp
+wait_for_old_deletions() {
+  [ -f "$CLEANUP_STAMP" ] || return 0
+  local age=$(( $(date +%s) - $(stat -c %Y "$CLEANUP_STAMP") ))
+  if [ "$age" -lt 65 ]; then log "waiting $((65 - age)) s: the previous run's files were deleted ${age} s ago"; sleep $((65 - age)); fi
+}
 WORK=$(mktemp -d /tmp/drimcloud-fwd-bench.XXXXXX)
 PIDS=()
 cleanup() {
@@ -30,6 +40,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ $status -ne 0 ] && tail -n 30 "$WORK"/*.log >&2
   rm -rf "$WORK"
+  touch "$CLEANUP_STAMP"
   exit $status
 }
 trap cleanup EXIT INT TERM
@@ -95,10 +106,11 @@ if [ "${STRACE:-0}" = 1 ]; then
   STRACE_PID=$!
   sleep 1
 fi
+wait_for_old_deletions
 log "measuring (forwarder: $FORWARDER, pid $FWD)"
 /usr/bin/python3 bench/forwarder/bench.py --api "http://127.0.0.1:$api" --identity "http://127.0.0.1:$idp" --series "$WORK/series" \
   --forwarder-pid "$FWD" --dicom-port "$dicom" --batch "$BATCH" --concurrency "$CONCURRENCY" \
-  --small-series "$WORK/small" --api-pid "$API_PID" "${warm_args[@]}"
+  --small-series "$WORK/small" --api-pid "$API_PID" --associations "${ASSOCIATIONS:-1}" "${warm_args[@]}"
 curl -s "http://127.0.0.1:$status/status" > "$WORK/status.json"
 if [ -n "${STRACE_PID:-}" ]; then kill -INT "$STRACE_PID"; wait "$STRACE_PID" || true; log "syscall counts in strace-forwarder.txt"; fi
 /usr/bin/python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print('forwarder queue after the run:', s['queue']['instances'], 'instances; uploaded', s['upload']['instancesUploaded'])" "$WORK/status.json"
