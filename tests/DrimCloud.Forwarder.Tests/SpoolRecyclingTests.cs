@@ -40,32 +40,45 @@ public sealed class SpoolRecyclingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_confirmed_file_is_emptied_kept_and_reused_without_its_old_bytes()
+    public async Task A_confirmed_file_is_kept_and_reused_in_place_without_its_old_bytes()
     {
         using var spool = DicomSpool.Open(_folder);
         // Larger than a few early-writeback strides: the file is still exactly what was received.
-        var (big, bigBytes) = await AddAsync(spool, "1.2.3.1", 3 * EarlyWriteback.Stride + 12_345);
-        Assert.Equal(bigBytes, await File.ReadAllBytesAsync(spool.PathOf(big)));
-        var inode = FileId(spool.PathOf(big));
-        await spool.ConfirmAsync([big]);
-        Assert.False(File.Exists(spool.PathOf(big)));
+        var (first, firstBytes) = await AddAsync(spool, "1.2.3.1", 3 * EarlyWriteback.Stride + 12_345);
+        Assert.Equal(firstBytes, await File.ReadAllBytesAsync(spool.PathOf(first)));
+        var inode = FileId(spool.PathOf(first));
+        await spool.ConfirmAsync([first]);
+        Assert.False(File.Exists(spool.PathOf(first)));
         var spare = Assert.Single(Directory.GetFiles(Recycled));
-        Assert.Equal(0, new FileInfo(spare).Length); // the pool keeps no instance data
+        // Small enough to keep its blocks: the next instance overwrites them.
+        Assert.Equal(firstBytes.Length, new FileInfo(spare).Length);
 
         var (small, expected) = await AddAsync(spool, "1.2.3.2", 100);
-        // Written in place, under the spare's (durable) name: nothing new in objects/.
+        // Written in place, under the spare's (durable) name: nothing new in objects/; the old bytes past its end are cut.
         Assert.Equal(spare, spool.PathOf(small));
         Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "objects")));
         Assert.Equal(expected, await File.ReadAllBytesAsync(spool.PathOf(small)));
         if (inode is not null) Assert.Equal(inode, FileId(spool.PathOf(small))); // the same file
 
-        // Confirmed again, it stays where it is (emptied) and is the next instance's file once more.
+        // Confirmed again, it stays where it is and is the next instance's file once more.
         await spool.ConfirmAsync([small]);
         Assert.Equal([spare], Directory.GetFiles(Recycled));
-        Assert.Equal(0, new FileInfo(spare).Length);
         var (third, thirdBytes) = await AddAsync(spool, "1.2.3.3", 50);
         Assert.Equal(spare, spool.PathOf(third));
         Assert.Equal(thirdBytes, await File.ReadAllBytesAsync(spare));
+    }
+
+    [Fact]
+    public async Task A_confirmed_file_larger_than_the_kept_size_is_emptied()
+    {
+        using var spool = DicomSpool.Open(_folder);
+        var (big, _) = await AddAsync(spool, "1.2.3.1", (int)SpoolFilePool.KeepBlocksUpTo + 12_345);
+        await spool.ConfirmAsync([big]);
+        var spare = Assert.Single(Directory.GetFiles(Recycled));
+        Assert.Equal(0, new FileInfo(spare).Length); // the pool holds no large instance's disk space
+        var (next, expected) = await AddAsync(spool, "1.2.3.2", 100);
+        Assert.Equal(spare, spool.PathOf(next));
+        Assert.Equal(expected, await File.ReadAllBytesAsync(spare));
     }
 
     [Fact]

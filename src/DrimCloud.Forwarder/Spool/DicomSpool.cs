@@ -7,8 +7,8 @@ namespace DrimCloud.Forwarder.Spool;
 /// <summary>
 /// The durable on-disk queue between the DICOM SCP and the uploader. Layout under <see cref="Folder"/>:
 /// <c>journal.log</c> (records, preallocated: <see cref="SpoolJournal"/>), <c>objects/{id}.dcm</c> (Part 10 files
-/// created for instances that found no spare), <c>recycled/{n}.dcm</c> (files of confirmed instances, emptied and
-/// written again in place for new ones: <see cref="SpoolFilePool"/>; a spare holding a pending instance is named by its
+/// created for instances that found no spare), <c>recycled/{n}.dcm</c> (files of confirmed instances, overwritten
+/// in place for new ones: <see cref="SpoolFilePool"/>; a spare holding a pending instance is named by its
 /// "A" record), <c>failed/{id}.dcm</c> and <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with
 /// the reason).
 /// <para>

@@ -75,8 +75,15 @@ internal sealed class SpoolFileSink(SafeFileHandle file) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    /// <summary>Makes everything written durable (fsync).</summary>
-    public void FlushToDisk() => RandomAccess.FlushToDisk(file);
+    /// <summary>
+    /// Cuts what a reused spare held beyond the bytes written (an earlier, longer instance), then makes everything
+    /// durable (fsync): the file on disk is exactly this instance before anyone is told it is stored.
+    /// </summary>
+    public void FlushToDisk()
+    {
+        if (RandomAccess.GetLength(file) > _written) RandomAccess.SetLength(file, _written);
+        RandomAccess.FlushToDisk(file);
+    }
 
     public override void Flush()
     {

@@ -38,6 +38,9 @@ internal sealed class SpoolFilePool : IDisposable
     /// <summary>Spare files kept at most; enough for several confirmed batches between two arrivals.</summary>
     public const int Capacity = 256;
 
+    /// <summary>A spare up to this size keeps its content (overwritten by the next instance); a larger one is emptied.</summary>
+    public const long KeepBlocksUpTo = 1024 * 1024;
+
     private readonly string _folder;
     private readonly string _objects;
     private readonly ConcurrentStack<string> _spares = new();
@@ -102,8 +105,9 @@ internal sealed class SpoolFilePool : IDisposable
             if (Interlocked.Decrement(ref _count) < _reserve / 2) KeepReserve();
             try
             {
-                // Truncate: a crash may have left a spare with its old content, or half of a transfer it cut.
-                return (spare, File.OpenHandle(spare, FileMode.Truncate, FileAccess.Write));
+                // Not truncated: the writer overwrites from the start and trims what is left beyond its end before
+                // its fsync (SpoolFileSink.FlushToDisk), whether that is an earlier instance or a transfer a crash cut.
+                return (spare, File.OpenHandle(spare, FileMode.Open, FileAccess.Write));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -202,9 +206,12 @@ internal sealed class SpoolFilePool : IDisposable
                     File.Move(path, spare);
                     renamed = true;
                 }
-                // Emptied at once: the pool holds inodes, not the disk space of instances already in the cloud.
-                using (File.OpenHandle(spare, FileMode.Truncate, FileAccess.Write))
+                // A small file keeps its blocks: the next instance overwrites them, which costs the file system no
+                // block allocation (and its flush no allocation metadata), and instances of a series have one size.
+                // A larger one is emptied, so the pool never holds much of the disk (at most Capacity x KeepBlocksUpTo).
+                using (var handle = File.OpenHandle(spare, FileMode.Open, FileAccess.Write))
                 {
+                    if (RandomAccess.GetLength(handle) > KeepBlocksUpTo) RandomAccess.SetLength(handle, 0);
                 }
                 ready.Add(spare);
             }
