@@ -53,13 +53,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
     public async Task One_bad_instance_in_a_group_costs_only_itself_and_leaves_no_blob()
     {
         // Two studies already stored; then a request whose middle instance names a series of the other study.
-        await using (var setup = _bed.ForTenant())
-        {
-            var first = Session(setup);
-            await AddAsync(first, "1.2.4.1", "1.2.4.1.1", "1.2.4.1.1.1");
-            await AddAsync(first, "1.2.4.2", "1.2.4.2.1", "1.2.4.2.1.1");
-            await first.CompleteAsync(Describe, CancellationToken.None);
-        }
+        await StoreTwoStudiesAsync("1.2.4");
 
         await using var db = _bed.ForTenant();
         var session = Session(db);
@@ -92,16 +86,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
         using var commitsA = new CommitCounter(first);
         using var commitsB = new CommitCounter(second);
 
-        // Another writer holds the gate while both requests complete: both units wait, the next holder commits both.
-        Task completeA, completeB;
-        await using (var holder = _bed.ForTenant())
-        using (await _bed.Gate.EnterAsync(holder, CancellationToken.None))
-        {
-            completeA = a.CompleteAsync(Describe, CancellationToken.None);
-            completeB = b.CompleteAsync(Describe, CancellationToken.None);
-            await WaitUntilAsync(() => _bed.Queue.Waiting(_bed.Tenant.Id) == 2);
-        }
-        await Task.WhenAll(completeA, completeB);
+        await CompleteBehindTheGateAsync(a, b);
 
         Assert.Equal(1, commitsA.Count + commitsB.Count);
         Assert.All(a.Outcomes.Concat(b.Outcomes), o => Assert.True(o.Stored));
@@ -115,13 +100,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_instance_of_another_request_in_the_group_costs_neither_request_its_good_instances()
     {
-        await using (var setup = _bed.ForTenant())
-        {
-            var earlier = Session(setup);
-            await AddAsync(earlier, "1.2.7.1", "1.2.7.1.1", "1.2.7.1.1.1");
-            await AddAsync(earlier, "1.2.7.2", "1.2.7.2.1", "1.2.7.2.1.1");
-            await earlier.CompleteAsync(Describe, CancellationToken.None);
-        }
+        await StoreTwoStudiesAsync("1.2.7");
         await using var first = _bed.ForTenant();
         await using var second = _bed.ForTenant();
         var (good, mixed) = (Session(first), Session(second));
@@ -129,15 +108,7 @@ public sealed class StoreCommitTests : IAsyncLifetime
         var bad = await AddAsync(mixed, "1.2.7.2", "1.2.7.1.1", "1.2.7.2.9.9"); // names a series of the other study
         await AddAsync(mixed, "1.2.7.2", "1.2.7.2.1", "1.2.7.2.1.2");
 
-        Task completeGood, completeMixed;
-        await using (var holder = _bed.ForTenant())
-        using (await _bed.Gate.EnterAsync(holder, CancellationToken.None))
-        {
-            completeGood = good.CompleteAsync(Describe, CancellationToken.None);
-            completeMixed = mixed.CompleteAsync(Describe, CancellationToken.None);
-            await WaitUntilAsync(() => _bed.Queue.Waiting(_bed.Tenant.Id) == 2);
-        }
-        await Task.WhenAll(completeGood, completeMixed);
+        await CompleteBehindTheGateAsync(good, mixed);
 
         Assert.True(good.Outcomes.Single().Stored);
         Assert.Equal([false, true], mixed.Outcomes.Select(o => o.Stored));
@@ -163,6 +134,33 @@ public sealed class StoreCommitTests : IAsyncLifetime
         Assert.Equal([a1, a2], queue.TakeAll(tenantA));
         Assert.Empty(queue.TakeAll(tenantA));
         Assert.Equal([b1], queue.TakeAll(tenantB));
+    }
+
+    /// <summary>Two studies of one series and one instance each, stored and committed: {prefix}.1 and {prefix}.2.</summary>
+    private async Task StoreTwoStudiesAsync(string prefix)
+    {
+        await using var setup = _bed.ForTenant();
+        var earlier = Session(setup);
+        await AddAsync(earlier, $"{prefix}.1", $"{prefix}.1.1", $"{prefix}.1.1.1");
+        await AddAsync(earlier, $"{prefix}.2", $"{prefix}.2.1", $"{prefix}.2.1.1");
+        await earlier.CompleteAsync(Describe, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Completes both requests while another writer holds the gate: both units wait in the queue, and the next holder
+    /// of the gate commits them together.
+    /// </summary>
+    private async Task CompleteBehindTheGateAsync(StoreSession a, StoreSession b)
+    {
+        Task completeA, completeB;
+        await using (var holder = _bed.ForTenant())
+        using (await _bed.Gate.EnterAsync(holder, CancellationToken.None))
+        {
+            completeA = a.CompleteAsync(Describe, CancellationToken.None);
+            completeB = b.CompleteAsync(Describe, CancellationToken.None);
+            await WaitUntilAsync(() => _bed.Queue.Waiting(_bed.Tenant.Id) == 2);
+        }
+        await Task.WhenAll(completeA, completeB);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
