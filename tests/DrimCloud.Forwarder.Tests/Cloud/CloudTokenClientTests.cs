@@ -18,18 +18,26 @@ public sealed class CloudTokenClientTests
         server.ExpiresInSeconds = 2;
         var (tokens, link, http) = Create(server.Url);
 
-        // Over three lifetimes, every call made with the token the client hands out must be accepted.
-        var refused = 0;
+        // Over three lifetimes, every token the client hands out still has a fifth of its life left (renewed at 80%),
+        // less what the hand-out itself took. Measured at hand-out rather than by the API's verdict alone: on a loaded
+        // machine a call can take longer than the 0.4 s such a short token has left (CI saw it once), which says
+        // nothing about the renewal.
+        var leastLeft = TimeSpan.MaxValue;
+        var refusedWithTimeLeft = 0;
         var calls = 0;
         var until = DateTime.UtcNow.AddSeconds(6.5);
         while (DateTime.UtcNow < until)
         {
-            if (await CallApiAsync(http, server.Url, await tokens.GetTokenAsync(CancellationToken.None)) != HttpStatusCode.OK) refused++;
+            var token = await tokens.GetTokenAsync(CancellationToken.None);
+            var left = server.ExpiryOf(token) - DateTimeOffset.UtcNow;
+            if (left < leastLeft) leastLeft = left;
+            if (await CallApiAsync(http, server.Url, token) != HttpStatusCode.OK && left > TimeSpan.FromSeconds(1)) refusedWithTimeLeft++;
             calls++;
             await Task.Delay(50);
         }
-        Assert.Equal(0, refused);
-        Assert.True(calls > 50, $"only {calls} calls");
+        Assert.True(leastLeft > TimeSpan.FromSeconds(0.25), $"a token was handed out with only {leastLeft.TotalMilliseconds:F0} ms left");
+        Assert.Equal(0, refusedWithTimeLeft);
+        Assert.True(calls > 20, $"only {calls} calls");
         Assert.InRange(server.Issued, 4, 12); // renewed about every 1.6 s, not on every call
         Assert.Equal(CloudLinkStatus.Ok, link.State);
     }

@@ -34,6 +34,9 @@ public sealed class LocalIdentityServer : IAsyncDisposable
 
     public void Revoke(string token) => _revoked[token] = true;
 
+    /// <summary>When a token this server issued expires.</summary>
+    public DateTimeOffset ExpiryOf(string token) => _expiries[token];
+
     /// <summary>The client was disabled in the cloud: the identity server still issues tokens, the API refuses them all.</summary>
     public bool ApiRefusesEveryToken { get; set; }
 
