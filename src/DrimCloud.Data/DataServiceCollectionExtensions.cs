@@ -24,19 +24,32 @@ public static class DataServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(connectionString);
-                services.AddDbContext<DrimCloudDbContext, SqliteDrimCloudDbContext>(o => o.ConfigureSqlite(connectionString));
+                AddPooledContext<SqliteDrimCloudDbContext>(services, o => o.ConfigureSqlite(connectionString));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<DrimCloudDbContext, PostgreSqlDrimCloudDbContext>(o => o.ConfigurePostgreSql(connectionString));
+                AddPooledContext<PostgreSqlDrimCloudDbContext>(services, o => o.ConfigurePostgreSql(connectionString));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<DrimCloudDbContext, SqlServerDrimCloudDbContext>(o => o.ConfigureSqlServer(connectionString));
+                AddPooledContext<SqlServerDrimCloudDbContext>(services, o => o.ConfigureSqlServer(connectionString));
                 break;
         }
         var factory = ContextFactory(provider, connectionString);
         services.AddSingleton<ITenantScopedDbContextFactory>(new TenantScopedDbContextFactory(factory));
         services.AddSingleton(new DatabaseInfo(provider));
         return services;
+    }
+
+    /// <summary>
+    /// The scope's <see cref="DrimCloudDbContext"/> is rented from a pool and given the scope's tenant; disposing the
+    /// scope returns it, with no tenant (see <see cref="DrimCloudDbContext.UseTenant"/>). A context rented from the pool
+    /// in any other way has no tenant, so it can see and write no tenant-owned row.
+    /// </summary>
+    private static void AddPooledContext<TContext>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : DrimCloudDbContext
+    {
+        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddScoped<DrimCloudDbContext>(sp =>
+            sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().UseTenant(sp.GetRequiredService<ITenantContext>()));
     }
 
     /// <summary>A function that makes a context of the given provider for any tenant context (tests and tools use it too).</summary>
@@ -48,19 +61,19 @@ public static class DataServiceCollectionExtensions
             {
                 var options = new DbContextOptionsBuilder<SqliteDrimCloudDbContext>();
                 options.ConfigureSqlite(connectionString);
-                return tenant => new SqliteDrimCloudDbContext(options.Options, tenant);
+                return tenant => new SqliteDrimCloudDbContext(options.Options).UseTenant(tenant);
             }
             case DatabaseProvider.PostgreSql:
             {
                 var options = new DbContextOptionsBuilder<PostgreSqlDrimCloudDbContext>();
                 options.ConfigurePostgreSql(connectionString);
-                return tenant => new PostgreSqlDrimCloudDbContext(options.Options, tenant);
+                return tenant => new PostgreSqlDrimCloudDbContext(options.Options).UseTenant(tenant);
             }
             default:
             {
                 var options = new DbContextOptionsBuilder<SqlServerDrimCloudDbContext>();
                 options.ConfigureSqlServer(connectionString);
-                return tenant => new SqlServerDrimCloudDbContext(options.Options, tenant);
+                return tenant => new SqlServerDrimCloudDbContext(options.Options).UseTenant(tenant);
             }
         }
     }

@@ -14,10 +14,36 @@ namespace DrimCloud.Data;
 /// The platform database. Every tenant-owned entity gets a global query filter on the current tenant, so a query,
 /// a count or a navigation can only ever see the rows of the tenant the context was created for.
 /// Provider-specific subclasses exist only so each provider keeps its own migrations.
+/// <para>
+/// Contexts are pooled (creating one per request was a tenth of a one-instance store's index work), so the tenant is
+/// not a constructor argument: whoever hands a context out sets it with <see cref="UseTenant"/>, and disposing the
+/// context (which returns it to the pool) puts it back to no tenant. A context nobody set a tenant on sees no
+/// tenant-owned row and cannot write one.
+/// </para>
 /// </summary>
-public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContext tenant) : DbContext(options)
+public abstract class DrimCloudDbContext(DbContextOptions options) : DbContext(options)
 {
-    private readonly ITenantContext _tenant = tenant;
+    private ITenantContext _tenant = NoTenant.Instance;
+
+    /// <summary>The tenant this context works for until it is disposed; set once per use, before any query.</summary>
+    public DrimCloudDbContext UseTenant(ITenantContext tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        _tenant = tenant;
+        return this;
+    }
+
+    public override void Dispose()
+    {
+        _tenant = NoTenant.Instance;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _tenant = NoTenant.Instance;
+        return base.DisposeAsync();
+    }
 
     /// <summary>Read by the query filters on every query (EF parameterises it per context instance).</summary>
     public Guid? CurrentTenantId => _tenant.TenantId;
@@ -78,4 +104,12 @@ public abstract class DrimCloudDbContext(DbContextOptions options, ITenantContex
                 throw new CrossTenantWriteException(entry.Metadata.ClrType.Name, entry.Entity.TenantId, CurrentTenantId);
         }
     }
+}
+
+/// <summary>The tenant of a context that was given none: no tenant-owned row is visible or writable.</summary>
+file sealed class NoTenant : ITenantContext
+{
+    public static readonly NoTenant Instance = new();
+
+    public Guid? TenantId => null;
 }

@@ -3,6 +3,8 @@ using DrimCloud.Domain.Imaging;
 using DrimCloud.Domain.Patients;
 using DrimCloud.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DrimCloud.Data.Tests;
 
@@ -150,6 +152,59 @@ public abstract class TenantIsolationTests<TFixture>(TFixture db) : IAsyncLifeti
         await using var ctxB = db.For(_b);
         Assert.False(await ctxB.AuditEvents.AnyAsync(e => e.Action == "stamp"));
     }
+
+    /// <summary>
+    /// Request contexts come from a pool: one used by tenant A's scope and handed next to tenant B's scope sees only
+    /// B's rows, and one handed out without a tenant (from the scope or straight from the pool) sees and writes none.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_pooled_context_never_carries_a_tenant_into_its_next_use()
+    {
+        RequirePeer();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = db.Provider.ToString(), ["Database:ConnectionString"] = db.ConnectionString,
+        }).Build();
+        await using var services = new ServiceCollection().AddDrimCloudData(configuration).BuildServiceProvider();
+
+        DrimCloudDbContext usedByA;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(_a);
+            usedByA = scope.ServiceProvider.GetRequiredService<DrimCloudDbContext>();
+            Assert.Equal(2, await usedByA.Instances.CountAsync());
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(_b);
+            var ctx = scope.ServiceProvider.GetRequiredService<DrimCloudDbContext>();
+            Assert.Same(usedByA, ctx); // the pooled context was reused, so this checks the reset
+            Assert.Equal(3, await ctx.Instances.CountAsync());
+            Assert.All(await ctx.Studies.ToListAsync(), s => Assert.Equal("PATIENT^B", s.PatientName));
+        }
+        var rented = db.Provider switch
+        {
+            DatabaseProvider.Sqlite => Rent<Providers.SqliteDrimCloudDbContext>(services),
+            DatabaseProvider.PostgreSql => Rent<Providers.PostgreSqlDrimCloudDbContext>(services),
+            _ => Rent<Providers.SqlServerDrimCloudDbContext>(services),
+        };
+        await using (rented) // B's context, back in the pool
+        {
+            Assert.Null(rented.CurrentTenantId);
+            Assert.Equal(0, await rented.Studies.CountAsync());
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var ctx = scope.ServiceProvider.GetRequiredService<DrimCloudDbContext>();
+            Assert.Null(ctx.CurrentTenantId);
+            Assert.Equal(0, await ctx.Instances.CountAsync());
+            ctx.AuditEvents.Add(new AuditEvent { Actor = "t", ActorType = "system", Action = "no-tenant", Outcome = AuditOutcome.Success });
+            await Assert.ThrowsAsync<CrossTenantWriteException>(() => ctx.SaveChangesAsync());
+        }
+    }
+
+    private static DrimCloudDbContext Rent<TContext>(IServiceProvider services) where TContext : DrimCloudDbContext =>
+        services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
 
     [SkippableFact]
     public async Task Same_uid_is_unique_per_tenant_not_globally()

@@ -12,7 +12,7 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqli
     {
         var options = new DbContextOptionsBuilder<SqliteDrimCloudDbContext>();
         options.ConfigureSqlite("Data Source=design.db");
-        return new(options.Options, TenantContext.None());
+        return new(options.Options);
     }
 }
 
@@ -22,7 +22,7 @@ internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<
     {
         var options = new DbContextOptionsBuilder<PostgreSqlDrimCloudDbContext>();
         options.ConfigurePostgreSql("Host=localhost;Database=design");
-        return new(options.Options, TenantContext.None());
+        return new(options.Options);
     }
 }
 
@@ -32,6 +32,6 @@ internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<S
     {
         var options = new DbContextOptionsBuilder<SqlServerDrimCloudDbContext>();
         options.ConfigureSqlServer("Server=localhost;Database=design;Trusted_Connection=True;TrustServerCertificate=True");
-        return new(options.Options, TenantContext.None());
+        return new(options.Options);
     }
 }

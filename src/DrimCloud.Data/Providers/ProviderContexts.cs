@@ -6,8 +6,8 @@ namespace DrimCloud.Data.Providers;
 // One subclass per provider so that each keeps its own migrations (Migrations/<Provider>/), generated with
 //   dotnet ef migrations add <Name> -p src/DrimCloud.Data -c <Provider>DrimCloudDbContext -o Migrations/<Provider>
 
-public sealed class SqliteDrimCloudDbContext(DbContextOptions<SqliteDrimCloudDbContext> options, ITenantContext tenant)
-    : DrimCloudDbContext(options, tenant)
+public sealed class SqliteDrimCloudDbContext(DbContextOptions<SqliteDrimCloudDbContext> options)
+    : DrimCloudDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -17,8 +17,8 @@ public sealed class SqliteDrimCloudDbContext(DbContextOptions<SqliteDrimCloudDbC
     }
 }
 
-public sealed class PostgreSqlDrimCloudDbContext(DbContextOptions<PostgreSqlDrimCloudDbContext> options, ITenantContext tenant)
-    : DrimCloudDbContext(options, tenant);
+public sealed class PostgreSqlDrimCloudDbContext(DbContextOptions<PostgreSqlDrimCloudDbContext> options)
+    : DrimCloudDbContext(options);
 
-public sealed class SqlServerDrimCloudDbContext(DbContextOptions<SqlServerDrimCloudDbContext> options, ITenantContext tenant)
-    : DrimCloudDbContext(options, tenant);
+public sealed class SqlServerDrimCloudDbContext(DbContextOptions<SqlServerDrimCloudDbContext> options)
+    : DrimCloudDbContext(options);

@@ -24,4 +24,8 @@ public sealed record DicomJsonOptions
 
     /// <summary>Write group length elements (gggg,0000); the standard leaves them out.</summary>
     public bool IncludeGroupLengths { get; init; }
+
+    /// <summary>When set, only the top-level elements whose tag it accepts are written (a sequence's items are
+    /// written whole): a subset of a data set, such as its study-level attributes, without building another one.</summary>
+    public Func<DicomTag, bool>? TopLevelFilter { get; init; }
 }

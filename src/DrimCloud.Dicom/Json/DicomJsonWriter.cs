@@ -57,6 +57,8 @@ public static class DicomJsonWriter
                     continue;
                 }
 
+                if (path is null && options.TopLevelFilter is { } keep && !keep(tag)) continue;
+
                 FormatKey(tag.Value, key);
                 writer.WritePropertyName(key);
                 WriteElement(dataset, element, path);

@@ -45,7 +45,7 @@ public static class InstanceMetadataBuilder
         using (var compressor = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true))
             compressor.Write(json.GetBuffer(), 0, (int)json.Length);
 
-        var (study, series) = LevelAttributes.Split(json.GetBuffer().AsSpan(0, (int)json.Length));
+        var (study, series) = LevelAttributes.Write(header.Dataset, options);
         return new InstanceMetadata(gzip.ToArray(), bulk.Count == 0 ? null : JsonSerializer.Serialize(bulk), study, series);
     }
 

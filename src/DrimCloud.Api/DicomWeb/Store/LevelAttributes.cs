@@ -1,4 +1,9 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using DrimCloud.Dicom;
 
 namespace DrimCloud.Api.DicomWeb.Store;
 
@@ -26,28 +31,25 @@ public static class LevelAttributes
         "00081111", "00081090", "00080070", "00181030", "00200052",
     };
 
-    /// <summary>Splits an instance's DICOM JSON object into its study-level and series-level attributes (two JSON objects).</summary>
-    public static (string Study, string Series) Split(ReadOnlySpan<byte> instanceJson)
+    private static readonly FrozenSet<uint> StudyTags = Study.Select(ParseTag).ToFrozenSet();
+    private static readonly FrozenSet<uint> SeriesTags = Series.Select(ParseTag).ToFrozenSet();
+
+    /// <summary>
+    /// An instance's study-level and series-level attributes as two DICOM JSON objects, written from its header with the
+    /// options its own DICOM JSON was written with (so values and BulkDataURIs are the same), without parsing that JSON.
+    /// </summary>
+    public static (string Study, string Series) Write(DicomDataset dataset, DicomJsonOptions options) =>
+        (WriteFiltered(dataset, options, StudyTags), WriteFiltered(dataset, options, SeriesTags));
+
+    private static string WriteFiltered(DicomDataset dataset, DicomJsonOptions options, FrozenSet<uint> keep)
     {
-        var reader = new Utf8JsonReader(instanceJson);
-        using var document = JsonDocument.ParseValue(ref reader);
-        return (Filter(document.RootElement, Study), Filter(document.RootElement, Series));
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+            DicomJsonWriter.Write(writer, dataset, options with { TopLevelFilter = tag => keep.Contains(tag.Value) });
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string Filter(JsonElement root, HashSet<string> keep)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var property in root.EnumerateObject())
-            {
-                if (keep.Contains(property.Name)) property.WriteTo(writer);
-            }
-            writer.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    private static uint ParseTag(string key) => uint.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     public static bool IsStudyLevel(string tagKey) => Study.Contains(tagKey);
 
