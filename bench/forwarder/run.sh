@@ -10,6 +10,9 @@
 #                                     #      ASSOCIATIONS=1: storescu processes sending the series at once, each on
 #                                     #      its own association (every n-th file), as a PACS routing on several associations
 #                                     #      FORWARDER=dll|single-file (single-file: the published linux-x64 executable)
+#                                     #      SITES=split: the hospital side (storescu, this script's client, the forwarder) on
+#                                     #      CPU 0 and the cloud (Identity, API) on CPU 1, as two machines would be; default
+#                                     #      "shared": every process on both CPUs (each path also pays for the other side)
 #                                     #      STRACE=1: count the forwarder's fsync/fdatasync/rename/openat calls over the whole
 #                                     #      run (warm-up, series, small study) into ./strace-forwarder.txt (slows it: figures not comparable)
 #
@@ -22,6 +25,12 @@ CONFIG=${CONFIG:-Release}
 BATCH=${BATCH:-100}
 CONCURRENCY=${CONCURRENCY:-4}
 FORWARDER=${FORWARDER:-single-file}
+SITES=${SITES:-shared}
+case "$SITES" in
+  shared) HOSPITAL=(); CLOUD=() ;;
+  split) HOSPITAL=(taskset -c 0); CLOUD=(taskset -c 1) ;;
+  *) echo "SITES must be shared or split" >&2; exit 2 ;;
+esac
 log() { printf '[forwarder-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # Files deleted in the last 60 s make every file creation slow on this journal-less ext4 (bench/dicomweb/README.md):
@@ -55,7 +64,7 @@ wait_healthy() {
 }
 start_service() {
   local project=$1; shift
-  (cd "src/$project/bin/$CONFIG/net10.0" && exec env "$@" dotnet "$project.dll" >"$WORK/$project.log" 2>&1) &
+  (cd "src/$project/bin/$CONFIG/net10.0" && exec ${CLOUD[@]+"${CLOUD[@]}"} env "$@" dotnet "$project.dll" >"$WORK/$project.log" 2>&1) &
   PIDS+=($!)
 }
 
@@ -96,7 +105,7 @@ env Forwarder__Tenant=demo Forwarder__ClientId=demo-forwarder Forwarder__ClientS
     "Forwarder__Cloud__ApiUrl=http://127.0.0.1:$api/" "Forwarder__Cloud__IdentityUrl=http://127.0.0.1:$idp/" \
     "Forwarder__Dicom__Port=$dicom" Forwarder__Dicom__BindAddress=127.0.0.1 "Forwarder__Status__Port=$status" \
     "Forwarder__Spool__Folder=$WORK/spool" "Forwarder__Upload__MaxInstancesPerRequest=$BATCH" "Forwarder__Upload__Concurrency=$CONCURRENCY" \
-    Logging__LogLevel__Default=Warning "${FORWARDER_CMD[@]}" >"$WORK/forwarder.log" 2>&1 &
+    Logging__LogLevel__Default=Warning ${HOSPITAL[@]+"${HOSPITAL[@]}"} "${FORWARDER_CMD[@]}" >"$WORK/forwarder.log" 2>&1 &
 FWD=$!
 PIDS+=($FWD)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$status/status" >/dev/null && break; sleep 0.5; done
@@ -107,8 +116,8 @@ if [ "${STRACE:-0}" = 1 ]; then
   sleep 1
 fi
 wait_for_old_deletions
-log "measuring (forwarder: $FORWARDER, pid $FWD)"
-/usr/bin/python3 bench/forwarder/bench.py --api "http://127.0.0.1:$api" --identity "http://127.0.0.1:$idp" --series "$WORK/series" \
+log "measuring (forwarder: $FORWARDER, pid $FWD, CPUs: $SITES)"
+${HOSPITAL[@]+"${HOSPITAL[@]}"} /usr/bin/python3 bench/forwarder/bench.py --api "http://127.0.0.1:$api" --identity "http://127.0.0.1:$idp" --series "$WORK/series" \
   --forwarder-pid "$FWD" --dicom-port "$dicom" --batch "$BATCH" --concurrency "$CONCURRENCY" \
   --small-series "$WORK/small" --api-pid "$API_PID" --associations "${ASSOCIATIONS:-1}" "${warm_args[@]}"
 curl -s "http://127.0.0.1:$status/status" > "$WORK/status.json"
