@@ -300,8 +300,9 @@ public sealed class SpoolCrashPointTests : IDisposable
         var written = new List<SpoolEntry>();
         using (var spool = DicomSpool.Open(_folder, spareReserve: reserve))
         {
-            // Created in the background right after opening; nothing recycled yet.
-            await WaitForAsync(() => Directory.GetFiles(Recycled).Length == reserve);
+            // Created in the background right after opening (ready once their folder is fsync'd); nothing recycled yet.
+            await WaitForAsync(() => spool.SparesReady == reserve);
+            Assert.Equal(reserve, Directory.GetFiles(Recycled).Length);
             var flushes = spool.ObjectsFolderFlushes;
             for (var i = 0; i < reserve / 2 + 1; i++) written.Add(await AddAsync(spool, $"1.2.3.{i}", 500));
             Assert.All(written, e => Assert.Equal(Recycled, Path.GetDirectoryName(e.Path)));

@@ -234,6 +234,9 @@ public sealed class DicomSpool : IDisposable
     /// <summary>fsyncs of objects/ made by the journal's commits (for tests: none when spares are written in place).</summary>
     internal long ObjectsFolderFlushes => Interlocked.Read(ref _objectsFolderFlushes);
 
+    /// <summary>Spares ready to be taken now (for tests: a background refill's files exist before they are ready).</summary>
+    internal int SparesReady => _files.Ready;
+
     /// <summary>
     /// The Study Instance UID as the header parser reads it from the stream ("" when the header has none), or null
     /// when the parse failed for a reason other than the transport or the disk (then the file is parsed instead).

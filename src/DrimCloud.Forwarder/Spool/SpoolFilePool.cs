@@ -63,6 +63,9 @@ internal sealed class SpoolFilePool : IDisposable
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Spares ready to be taken now (made durable and handed out; a refill's files are not, until its folder fsync).</summary>
+    internal int Ready => _spares.Count;
+
     /// <summary>
     /// Opens the pool in <paramref name="folder"/>: the numbered files a previous run left there are spares, except
     /// those in <paramref name="held"/> (full paths named by pending records), which are neither handed out nor
