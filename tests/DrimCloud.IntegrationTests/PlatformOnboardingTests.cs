@@ -34,5 +34,12 @@ public sealed class PlatformOnboardingTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Conflict, existing.StatusCode);
         using var duplicateClient = await api.PostAsJsonAsync(new Uri("/platform/tenants/demo/clients", UriKind.Relative), new { clientId = "demo-forwarder", kind = "forwarder" });
         Assert.Equal(HttpStatusCode.Conflict, duplicateClient.StatusCode);
+        foreach (var seconds in new[] { 0, 4, 86_401 })
+        {
+            using var lifetime = await api.PostAsJsonAsync(new Uri("/platform/tenants/demo/clients", UriKind.Relative),
+                new { clientId = $"demo-short-{seconds}", kind = "forwarder", accessTokenLifetimeSeconds = seconds });
+            Assert.Equal(HttpStatusCode.BadRequest, lifetime.StatusCode);
+            Assert.Contains("accessTokenLifetimeSeconds", await lifetime.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 }

@@ -29,12 +29,17 @@ public static class TestTenants
         return new TestTenant(slug, $"{slug}-forwarder", forwarderSecret, $"{slug}-admin", adminSecret);
     }
 
-    /// <summary>Registers one more client (forwarder or administrator) for an existing tenant; returns its secret.</summary>
-    public static async Task<string> AddClientAsync(this PlatformFixture platform, TestTenant tenant, string clientId, string kind)
+    /// <summary>
+    /// Registers one more client (forwarder or administrator) for an existing tenant; returns its secret. Its tokens live
+    /// <paramref name="accessTokenLifetimeSeconds"/> when given.
+    /// </summary>
+    public static async Task<string> AddClientAsync(this PlatformFixture platform, TestTenant tenant, string clientId, string kind,
+        int? accessTokenLifetimeSeconds = null)
     {
         using var api = platform.Client("api");
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await platform.TokenAsync("platform-operator", scope: "drimcloud.operations"));
-        using var response = await api.PostAsJsonAsync(new Uri($"/platform/tenants/{tenant.Slug}/clients", UriKind.Relative), new { clientId, kind });
+        using var response = await api.PostAsJsonAsync(new Uri($"/platform/tenants/{tenant.Slug}/clients", UriKind.Relative),
+            new { clientId, kind, accessTokenLifetimeSeconds });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
     }

@@ -9,7 +9,8 @@ namespace DrimCloud.Api.Platform;
 
 public sealed record CreateTenantRequest(string Slug, string DisplayName);
 
-public sealed record CreateClientRequest(string ClientId, string? DisplayName, string Kind);
+/// <summary>A client to register; AccessTokenLifetimeSeconds (5 to 86,400) overrides the identity server's default for its tokens.</summary>
+public sealed record CreateClientRequest(string ClientId, string? DisplayName, string Kind, int? AccessTokenLifetimeSeconds = null);
 
 public sealed record CreatedClient(string Tenant, string ClientId, string ClientSecret, string Kind);
 
@@ -20,6 +21,10 @@ public sealed record CreatedClient(string Tenant, string ClientId, string Client
 public static class PlatformEndpoints
 {
     public const string OperatorPolicy = "platform-operator";
+
+    // Shorter tokens limit what a leaked one is worth; under a few seconds a client would spend its time renewing.
+    private const int MinTokenLifetimeSeconds = 5;
+    private const int MaxTokenLifetimeSeconds = 24 * 3600;
 
     public static IServiceCollection AddPlatformOnboarding(this IServiceCollection services)
     {
@@ -54,6 +59,9 @@ public static class PlatformEndpoints
                 return Results.Problem(statusCode: 400, title: "Bad Request", detail: "kind: forwarder or administrator.");
             if (string.IsNullOrWhiteSpace(request.ClientId) || request.ClientId.Length > 100 || !request.ClientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
                 return Results.Problem(statusCode: 400, title: "Bad Request", detail: "clientId: 1 to 100 letters, digits, '-', '_' or '.'.");
+            if (request.AccessTokenLifetimeSeconds is < MinTokenLifetimeSeconds or > MaxTokenLifetimeSeconds)
+                return Results.Problem(statusCode: 400, title: "Bad Request",
+                    detail: $"accessTokenLifetimeSeconds: {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} (or absent for the identity server's default).");
             Tenant? tenant;
             await using (var db = contexts.CreateUnscoped())
             {
@@ -63,7 +71,8 @@ public static class PlatformEndpoints
                     return Results.Problem(statusCode: 409, title: "Conflict", detail: $"Client '{request.ClientId}' already exists.");
             }
             var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            await provisioning.EnsureTenantClientAsync(tenant, request.ClientId, secret, request.DisplayName ?? request.ClientId, kind, cancellationToken);
+            await provisioning.EnsureTenantClientAsync(tenant, request.ClientId, secret, request.DisplayName ?? request.ClientId, kind, cancellationToken,
+                request.AccessTokenLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
             await using (var audit = contexts.Create(tenant.Id))
             {
                 audit.AuditEvents.Add(new AuditEvent

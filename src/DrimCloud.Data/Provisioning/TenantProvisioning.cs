@@ -1,3 +1,4 @@
+using System.Globalization;
 using DrimCloud.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -30,14 +31,18 @@ public sealed class TenantProvisioning(ITenantScopedDbContextFactory contexts, I
     public Task<bool> EnsureForwarderClientAsync(Tenant tenant, string clientId, string secret, string displayName, CancellationToken cancellationToken = default) =>
         EnsureTenantClientAsync(tenant, clientId, secret, displayName, TenantClientKind.Forwarder, cancellationToken);
 
-    /// <summary>Registers a client of <paramref name="tenant"/> of the given kind; returns false if it already existed.</summary>
+    /// <summary>
+    /// Registers a client of <paramref name="tenant"/> of the given kind; returns false if it already existed. Its access
+    /// tokens live <paramref name="accessTokenLifetime"/> when given (a per-client setting of the identity server),
+    /// otherwise the server's default (Identity:AccessTokenLifetimeMinutes).
+    /// </summary>
     public async Task<bool> EnsureTenantClientAsync(Tenant tenant, string clientId, string secret, string displayName, TenantClientKind kind,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, TimeSpan? accessTokenLifetime = null)
     {
         var created = false;
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is null)
         {
-            await applications.CreateAsync(new OpenIddictApplicationDescriptor
+            var descriptor = new OpenIddictApplicationDescriptor
             {
                 ClientId = clientId,
                 ClientSecret = secret,
@@ -49,7 +54,10 @@ public sealed class TenantProvisioning(ITenantScopedDbContextFactory contexts, I
                     Permissions.GrantTypes.ClientCredentials,
                     Permissions.Prefixes.Scope + ApiScope,
                 },
-            }, cancellationToken);
+            };
+            if (accessTokenLifetime is { } lifetime)
+                descriptor.Settings[Settings.TokenLifetimes.AccessToken] = lifetime.ToString("c", CultureInfo.InvariantCulture);
+            await applications.CreateAsync(descriptor, cancellationToken);
             created = true;
         }
 

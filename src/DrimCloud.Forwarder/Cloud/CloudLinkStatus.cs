@@ -24,9 +24,22 @@ public sealed class CloudLinkStatus(TimeProvider clock)
 
     public DateTimeOffset? LastErrorAt { get; private set; }
 
+    /// <summary>Access tokens obtained since start: renewals show here (one per lifetime, less its margin).</summary>
+    public long TokensIssued => Interlocked.Read(ref _tokensIssued);
+
+    /// <summary>Requests the API answered 401 since start: a token renewed in time is never refused.</summary>
+    public long TokensRefused => Interlocked.Read(ref _tokensRefused);
+
+    private long _tokensIssued;
+    private long _tokensRefused;
+
+    /// <summary>The API answered 401 to a request with our token (expired, revoked, or from another identity server).</summary>
+    public void TokenRefused() => Interlocked.Increment(ref _tokensRefused);
+
     /// <summary>The identity server issued a token.</summary>
     public void TokenIssued()
     {
+        Interlocked.Increment(ref _tokensIssued);
         lock (_gate)
         {
             LastContactAt = clock.GetUtcNow();

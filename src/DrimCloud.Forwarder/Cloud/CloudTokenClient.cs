@@ -56,6 +56,7 @@ public sealed class CloudTokenClient(IHttpClientFactory httpClients, IOptions<Fo
     /// </summary>
     public void Invalidate(string rejected)
     {
+        link.TokenRefused();
         var current = _cached;
         if (current is not null && current.Value == rejected) Interlocked.CompareExchange(ref _cached, null, current);
     }

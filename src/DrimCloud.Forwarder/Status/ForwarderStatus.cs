@@ -32,9 +32,12 @@ public sealed record UploadStatusReport(string State, string? LastError, DateTim
 public sealed record ReportQueueReport(int Messages, long Bytes, DateTimeOffset? OldestPendingAt, double? OldestPendingAgeSeconds,
     int Rejected, DateTimeOffset? LastSentAt, string? LastError, DateTimeOffset? LastErrorAt, string SpoolFolder);
 
-/// <summary>The link to the cloud: <c>state</c> is unknown, ok, credentials-rejected (refused or revoked) or unreachable.</summary>
+/// <summary>
+/// The link to the cloud: <c>state</c> is unknown, ok, credentials-rejected (refused or revoked) or unreachable;
+/// tokens issued and refused (401) since start.
+/// </summary>
 public sealed record CloudLinkReport(string State, DateTimeOffset? LastContactAt, string? LastError, DateTimeOffset? LastErrorAt,
-    string ApiUrl, string ClientId);
+    string ApiUrl, string ClientId, long TokensIssued, long TokensRefused);
 
 /// <summary>The link to the local PACS, from the C-ECHO before each heartbeat: not-configured, unknown, ok or unreachable.</summary>
 public sealed record PacsLinkReport(string State, string? Detail, DateTimeOffset? CheckedAt);
@@ -61,7 +64,7 @@ public sealed class ForwarderStatusSource(DicomSpool spool, UploadStatus upload,
             new ReportQueueReport(r.Depth, r.Bytes, r.OldestPendingAt, AgeSeconds(now, r.OldestPendingAt), r.Failed, r.LastUploadAt,
                 r.LastError, r.LastErrorAt, reportSpool.Root),
             new CloudLinkReport(cloud.State, cloud.LastContactAt, cloud.LastError, cloud.LastErrorAt,
-                options.Value.Cloud.ApiUrl?.ToString() ?? "", options.Value.ClientId),
+                options.Value.Cloud.ApiUrl?.ToString() ?? "", options.Value.ClientId, cloud.TokensIssued, cloud.TokensRefused),
             pacsCheck is not null ? new PacsLinkReport(pacsCheck.State, pacsCheck.Detail, pacsCheck.CheckedAt)
                 : new PacsLinkReport(pacs.IsConfigured ? "unknown" : "not-configured", null, null));
     }

@@ -39,6 +39,7 @@ public sealed class CloudTokenClientTests
         Assert.Equal(0, refusedWithTimeLeft);
         Assert.True(calls > 20, $"only {calls} calls");
         Assert.InRange(server.Issued, 4, 12); // renewed about every 1.6 s, not on every call
+        Assert.Equal(server.Issued, link.TokensIssued); // what the status page reports
         Assert.Equal(CloudLinkStatus.Ok, link.State);
     }
 
@@ -55,7 +56,7 @@ public sealed class CloudTokenClientTests
     public async Task A_revoked_token_is_replaced_once_and_a_stale_invalidation_keeps_the_new_one()
     {
         await using var server = await LocalIdentityServer.StartAsync();
-        var (tokens, _, http) = Create(server.Url);
+        var (tokens, link, http) = Create(server.Url);
         var first = await tokens.GetTokenAsync(CancellationToken.None);
         Assert.Equal(first, await tokens.GetTokenAsync(CancellationToken.None)); // cached
         server.Revoke(first);
@@ -69,6 +70,7 @@ public sealed class CloudTokenClientTests
         Assert.NotEqual(first, second);
         Assert.Equal(2, server.Issued);
         Assert.Equal(HttpStatusCode.OK, await CallApiAsync(http, server.Url, second));
+        Assert.Equal((2, 2), (link.TokensIssued, link.TokensRefused)); // each refusal counts, for the status page
     }
 
     [Fact]
