@@ -33,7 +33,8 @@ public sealed class StowContent : HttpContent
         var writer = new MultipartWriter(stream, _boundary);
         foreach (var path in _files)
         {
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // Read synchronously from the page cache: an asynchronous file read is a thread-pool hop on Linux (see there).
+            var file = SpoolFileReadStream.Open(path);
             await using var source = _bandwidth.BytesPerSecond > 0 ? new ThrottledReadStream(file, _bandwidth) : (Stream)file;
             await writer.WritePartAsync(new MultipartHeaders { ContentType = "application/dicom" }, source, cancellationToken);
             BytesWritten += file.Length;
