@@ -12,7 +12,7 @@ namespace DrimCloud.Forwarder.Spool;
 /// "A" record), <c>failed/{id}.dcm</c> and <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with
 /// the reason).
 /// <para>
-/// An instance counts as spooled once its file is fsync'd, its file's name is durable and its "A" record (naming the
+/// An instance counts as spooled once its file's data is flushed (fdatasync: <see cref="DataSync"/>), its file's name is durable and its "A" record (naming the
 /// file) is committed to the journal: only then is C-STORE success answered. A spare's name is durable before it is
 /// handed out, so it costs two device writes (file, journal); a file created in objects/ costs three (the folder's
 /// fsync runs inside the journal's group commit, only when a new name was created since the last flush). With a spare
