@@ -48,4 +48,26 @@ public sealed class StowContentTests : IDisposable
         await copy;
         Assert.Equal(6 * 640 * 1024, content.BytesWritten);
     }
+
+    [Fact]
+    public async Task Request_length_is_known_beforehand_and_exact()
+    {
+        // Known, the request goes with Content-Length instead of chunked (a chunk header and a send per 64 KiB write).
+        var files = new[] { WriteFile(1, 300_000), WriteFile(2, 0), WriteFile(3, 70_001) };
+        using var content = new StowContent(files, new TokenBucket(0, TimeProvider.System));
+        var announced = content.Headers.ContentLength;
+        Assert.NotNull(announced);
+        using var body = new MemoryStream();
+        await content.CopyToAsync(body);
+        Assert.Equal(body.Length, announced);
+        Assert.Equal(370_001, content.BytesWritten);
+    }
+
+    [Fact]
+    public void A_missing_file_leaves_the_length_unknown()
+    {
+        // Sent chunked then, and the copy itself reports the missing file, as it always did.
+        using var content = new StowContent([WriteFile(1, 10), Path.Combine(_folder, "gone.dcm")], new TokenBucket(0, TimeProvider.System));
+        Assert.Null(content.Headers.ContentLength);
+    }
 }
