@@ -87,6 +87,22 @@ public sealed class SpoolCrashPointTests : IDisposable
     }
 
     [Fact]
+    public async Task An_instance_is_made_durable_with_two_data_flushes_its_file_and_the_journal()
+    {
+        using var spool = DicomSpool.Open(_folder);
+        await MakeSparesAsync(spool, 2);
+        // fdatasync for the file as for the journal: its size and blocks are written when they change, its
+        // timestamps (an inode write per instance over a spare of its size) are not needed.
+        var flushes = DataSync.CountFlushesOfThisFlow();
+        var inPlace = await AddAsync(spool, "1.2.3.1");
+        Assert.Equal(Recycled, Path.GetDirectoryName(inPlace.Path));
+        Assert.Equal(2, flushes.Value);
+        var longer = await AddAsync(spool, "1.2.3.2", 5000);
+        Assert.Equal(4, flushes.Value);
+        Assert.Equal(longer.Length, new FileInfo(longer.Path).Length);
+    }
+
+    [Fact]
     public async Task A_pending_instance_in_a_recycled_file_comes_back_from_that_file_and_is_never_handed_out()
     {
         string pendingPath;

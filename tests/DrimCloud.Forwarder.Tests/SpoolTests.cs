@@ -200,4 +200,25 @@ public sealed class SpoolTests : IDisposable
             while ((n = await ReadAsync(buffer, cancellationToken)) > 0) await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
         }
     }
+
+    [Fact]
+    public async Task Instances_in_flight_are_skipped_released_ones_come_back_in_order_and_settled_ones_never()
+    {
+        using var spool = DicomSpool.Open(_folder);
+        var added = new List<SpoolEntry>();
+        for (var i = 1; i <= 6; i++) added.Add(await AddAsync(spool, "1.2.3", $"1.2.3.{i}"));
+        var first = spool.TakeBatch(2, long.MaxValue)!;
+        var second = spool.TakeBatch(2, long.MaxValue)!;
+        Assert.Equal(["1.2.3.1", "1.2.3.2"], first.Select(e => e.SopInstanceUid));
+        Assert.Equal(["1.2.3.3", "1.2.3.4"], second.Select(e => e.SopInstanceUid));
+        Assert.Equal(4, spool.Snapshot().InFlightInstances);
+        Assert.Equal(added[0].ReceivedAt, spool.Snapshot().OldestPendingReceivedAt);
+        // One of the first batch was confirmed before the upload failed: only the other one comes back.
+        await spool.ConfirmAsync([first[0]]);
+        spool.Release(first);
+        Assert.Equal(["1.2.3.2", "1.2.3.5", "1.2.3.6"], spool.TakeBatch(10, long.MaxValue)!.Select(e => e.SopInstanceUid));
+        Assert.Null(spool.TakeBatch(10, long.MaxValue));
+        Assert.Equal(5, spool.Snapshot().PendingInstances);
+        Assert.Equal(1, spool.Snapshot().PendingStudies);
+    }
 }

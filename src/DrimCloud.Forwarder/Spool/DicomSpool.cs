@@ -12,7 +12,7 @@ namespace DrimCloud.Forwarder.Spool;
 /// "A" record), <c>failed/{id}.dcm</c> and <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with
 /// the reason).
 /// <para>
-/// An instance counts as spooled once its file is fsync'd, its file's name is durable and its "A" record (naming the
+/// An instance counts as spooled once its file's data is flushed (fdatasync: <see cref="DataSync"/>), its file's name is durable and its "A" record (naming the
 /// file) is committed to the journal: only then is C-STORE success answered. A spare's name is durable before it is
 /// handed out, so it costs two device writes (file, journal); a file created in objects/ costs three (the folder's
 /// fsync runs inside the journal's group commit, only when a new name was created since the last flush). With a spare
@@ -57,10 +57,11 @@ public sealed class DicomSpool : IDisposable
     private readonly SpoolJournal _journal;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
-    // Pending instances per study, oldest first, plus the ones an upload is sending now.
-    // Keyed by id (arrival order): removing one confirmed instance stays cheap with a large backlog.
-    private readonly Dictionary<string, SortedDictionary<long, SpoolEntry>> _byStudy = new(StringComparer.Ordinal);
-    private readonly HashSet<long> _inFlight = [];
+    // Pending instances per study: those waiting to be sent, oldest first, and how many an upload is sending now.
+    // Keyed by id (arrival order): removing one confirmed instance stays cheap with a large backlog. The ones in
+    // flight are kept apart, so that TakeBatch, called at every arrival, never walks past the hundreds being sent.
+    private readonly Dictionary<string, StudyQueue> _byStudy = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, SpoolEntry> _inFlight = [];
     // When each study with pending instances last received one (held batches wait for a pause in its arrivals).
     private readonly Dictionary<string, DateTimeOffset> _newestArrival = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _arrived = new(0, int.MaxValue);
@@ -280,9 +281,9 @@ public sealed class DicomSpool : IDisposable
     {
         lock (_gate)
         {
-            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list))
-                _byStudy[entry.StudyInstanceUid] = list = [];
-            list[entry.Id] = entry;
+            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var queue))
+                _byStudy[entry.StudyInstanceUid] = queue = new StudyQueue();
+            queue.Waiting[entry.Id] = entry;
             if (!_newestArrival.TryGetValue(entry.StudyInstanceUid, out var newest) || entry.ReceivedAt > newest)
                 _newestArrival[entry.StudyInstanceUid] = entry.ReceivedAt;
             _pending++;
@@ -320,21 +321,19 @@ public sealed class DicomSpool : IDisposable
         var now = _clock.GetUtcNow();
         lock (_gate)
         {
-            var candidates = new List<(SpoolEntry First, SortedDictionary<long, SpoolEntry> List, string Study)>();
-            foreach (var (study, list) in _byStudy)
+            var candidates = new List<(SpoolEntry First, StudyQueue Queue, string Study)>();
+            foreach (var (study, queue) in _byStudy)
             {
-                var first = list.Values.FirstOrDefault(e => !_inFlight.Contains(e.Id));
-                if (first is not null) candidates.Add((first, list, study));
+                if (queue.FirstWaiting() is { } first) candidates.Add((first, queue, study));
             }
             DateTimeOffset? nextReady = null;
-            foreach (var (first, list, study) in candidates.OrderBy(c => c.First.Id))
+            foreach (var (first, queue, study) in candidates.OrderBy(c => c.First.Id))
             {
                 var batch = new List<SpoolEntry>();
                 long bytes = 0;
                 var full = false;
-                foreach (var e in list.Values)
+                foreach (var e in queue.Waiting.Values)
                 {
-                    if (_inFlight.Contains(e.Id)) continue;
                     if (batch.Count > 0 && (batch.Count >= limits.MaxInstances || bytes + e.Length > limits.MaxBytes))
                     {
                         full = true;
@@ -354,7 +353,12 @@ public sealed class DicomSpool : IDisposable
                     var share = Math.Max(MinSharedBatch, (batch.Count + limits.Spread - 1) / limits.Spread);
                     if (!full && batch.Count > share)
                         batch.RemoveRange(share, batch.Count - share);
-                    foreach (var e in batch) _inFlight.Add(e.Id);
+                    foreach (var e in batch)
+                    {
+                        queue.Waiting.Remove(e.Id);
+                        queue.InFlight++;
+                        _inFlight.Add(e.Id, e);
+                    }
                     return batch;
                 }
                 var readyAt = quietAt < dueAt ? quietAt : dueAt;
@@ -370,7 +374,14 @@ public sealed class DicomSpool : IDisposable
     {
         lock (_gate)
         {
-            foreach (var e in entries) _inFlight.Remove(e.Id);
+            foreach (var e in entries)
+            {
+                // Not in flight any more: settled meanwhile (confirmed or quarantined), nothing to put back.
+                if (!_inFlight.Remove(e.Id)) continue;
+                var queue = _byStudy[e.StudyInstanceUid];
+                queue.InFlight--;
+                queue.Waiting[e.Id] = e;
+            }
         }
     }
 
@@ -408,9 +419,10 @@ public sealed class DicomSpool : IDisposable
     {
         lock (_gate)
         {
-            _inFlight.Remove(entry.Id);
-            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var list) || !list.Remove(entry.Id)) return false;
-            if (list.Count == 0)
+            if (!_byStudy.TryGetValue(entry.StudyInstanceUid, out var queue)) return false;
+            if (_inFlight.Remove(entry.Id)) queue.InFlight--;
+            else if (!queue.Waiting.Remove(entry.Id)) return false;
+            if (queue.Waiting.Count == 0 && queue.InFlight == 0)
             {
                 _byStudy.Remove(entry.StudyInstanceUid);
                 _newestArrival.Remove(entry.StudyInstanceUid);
@@ -428,9 +440,12 @@ public sealed class DicomSpool : IDisposable
     {
         lock (_gate)
         {
+            // The oldest pending instance, waiting or being sent (the status shows how far behind the uploads are).
             DateTimeOffset? oldest = null;
-            foreach (var list in _byStudy.Values)
-                if (list.Count > 0 && list.First().Value.ReceivedAt is var first && (oldest is null || first < oldest)) oldest = first;
+            foreach (var queue in _byStudy.Values)
+                if (queue.FirstWaiting() is { ReceivedAt: var first } && (oldest is null || first < oldest)) oldest = first;
+            foreach (var sending in _inFlight.Values)
+                if (oldest is null || sending.ReceivedAt < oldest) oldest = sending.ReceivedAt;
             return new SpoolSnapshot(_pending, _pendingBytes, _byStudy.Count, _inFlight.Count, oldest, Volatile.Read(ref _quarantined),
                 Interlocked.Read(ref _received), Interlocked.Read(ref _confirmed));
         }
@@ -460,6 +475,20 @@ public sealed class DicomSpool : IDisposable
         _files.Dispose();
         _journal.Dispose();
         _arrived.Dispose();
+    }
+}
+
+/// <summary>A study's pending instances: those waiting to be sent (by id, oldest first) and the number being sent.</summary>
+internal sealed class StudyQueue
+{
+    public SortedDictionary<long, SpoolEntry> Waiting { get; } = [];
+
+    public int InFlight { get; set; }
+
+    public SpoolEntry? FirstWaiting()
+    {
+        foreach (var entry in Waiting.Values) return entry;
+        return null;
     }
 }
 

@@ -77,12 +77,14 @@ internal sealed class SpoolFileSink(SafeFileHandle file) : Stream
 
     /// <summary>
     /// Cuts what a reused spare held beyond the bytes written (an earlier, longer instance), then makes everything
-    /// durable (fsync): the file on disk is exactly this instance before anyone is told it is stored.
+    /// durable: the file on disk is exactly this instance before anyone is told it is stored. fdatasync
+    /// (<see cref="DataSync"/>) rather than fsync: the new size and blocks, when they changed, are written either way;
+    /// what it skips is the inode's timestamps, a device write per instance written over a spare of its size.
     /// </summary>
     public void FlushToDisk()
     {
         if (RandomAccess.GetLength(file) > _written) RandomAccess.SetLength(file, _written);
-        RandomAccess.FlushToDisk(file);
+        DataSync.Flush(file);
     }
 
     public override void Flush()

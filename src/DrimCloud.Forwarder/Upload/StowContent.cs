@@ -7,7 +7,8 @@ namespace DrimCloud.Forwarder.Upload;
 
 /// <summary>
 /// A STOW-RS request body streamed from the spool files (one application/dicom part each), through the bandwidth
-/// limit: nothing is read into memory beyond the copy buffer.
+/// limit: nothing is read into memory beyond the copy buffer. Its length is computed beforehand, so the request is
+/// not sent chunked.
 /// </summary>
 public sealed class StowContent : HttpContent
 {
@@ -28,22 +29,44 @@ public sealed class StowContent : HttpContent
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+        WriteBodyAsync(stream, path =>
+        {
+            // Read synchronously from the page cache: an asynchronous file read is a thread-pool hop on Linux (see there).
+            var file = SpoolFileReadStream.Open(path);
+            BytesWritten += file.Length;
+            return _bandwidth.BytesPerSecond > 0 ? new ThrottledReadStream(file, _bandwidth) : file;
+        }, cancellationToken);
+
+    private async Task WriteBodyAsync(Stream output, Func<string, Stream> open, CancellationToken cancellationToken)
     {
-        var writer = new MultipartWriter(stream, _boundary);
+        var writer = new MultipartWriter(output, _boundary);
         foreach (var path in _files)
         {
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using var source = _bandwidth.BytesPerSecond > 0 ? new ThrottledReadStream(file, _bandwidth) : (Stream)file;
+            await using var source = open(path);
             await writer.WritePartAsync(new MultipartHeaders { ContentType = "application/dicom" }, source, cancellationToken);
-            BytesWritten += file.Length;
         }
         await writer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The body's exact length: the same writer writes it into a counter, each file standing in as its length of
+    /// nothing (no file is read). Sent chunked instead, every 64 KiB write would be a chunk whose header goes out in a
+    /// send of its own, a small TCP segment for both this side and the cloud to process.
+    /// </summary>
     protected override bool TryComputeLength(out long length)
     {
         length = 0;
-        return false;
+        var counter = new CountingStream();
+        var measure = WriteBodyAsync(counter, path => new LengthOnlyStream(new FileInfo(path).Length), CancellationToken.None);
+        // Everything it writes to is synchronous, so it has completed. A file gone (the copy then reports it), or
+        // anything unforeseen: the body is sent chunked.
+        if (!measure.IsCompletedSuccessfully)
+        {
+            _ = measure.Exception; // observed, not left to the finalizer
+            return false;
+        }
+        length = counter.Length;
+        return true;
     }
 }
