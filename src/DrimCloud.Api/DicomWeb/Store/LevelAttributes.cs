@@ -31,21 +31,24 @@ public static class LevelAttributes
         "00081111", "00081090", "00080070", "00181030", "00200052",
     };
 
+    // The same sets by tag number, as the JSON writer's top-level filter (built once, no closure per instance).
     private static readonly FrozenSet<uint> StudyTags = Study.Select(ParseTag).ToFrozenSet();
     private static readonly FrozenSet<uint> SeriesTags = Series.Select(ParseTag).ToFrozenSet();
+    private static readonly Func<DicomTag, bool> IsStudyTag = tag => StudyTags.Contains(tag.Value);
+    private static readonly Func<DicomTag, bool> IsSeriesTag = tag => SeriesTags.Contains(tag.Value);
 
     /// <summary>
     /// An instance's study-level and series-level attributes as two DICOM JSON objects, written from its header with the
     /// options its own DICOM JSON was written with (so values and BulkDataURIs are the same), without parsing that JSON.
     /// </summary>
     public static (string Study, string Series) Write(DicomDataset dataset, DicomJsonOptions options) =>
-        (WriteFiltered(dataset, options, StudyTags), WriteFiltered(dataset, options, SeriesTags));
+        (WriteFiltered(dataset, options, IsStudyTag), WriteFiltered(dataset, options, IsSeriesTag));
 
-    private static string WriteFiltered(DicomDataset dataset, DicomJsonOptions options, FrozenSet<uint> keep)
+    private static string WriteFiltered(DicomDataset dataset, DicomJsonOptions options, Func<DicomTag, bool> keep)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
-            DicomJsonWriter.Write(writer, dataset, options with { TopLevelFilter = tag => keep.Contains(tag.Value) });
+            DicomJsonWriter.Write(writer, dataset, options with { TopLevelFilter = keep });
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
