@@ -19,7 +19,7 @@ Before every timed STOW run and retrieve, dirty pages are written out (sync), so
 each stored file durable before answering, inside their own timings: Orthanc fdatasyncs each file of its storage area
 (its default SyncStorageArea, seen with strace on 2026-11-29), DrimCloud fsyncs the blob, its folder and the index.
 Nothing is deleted while measuring, and a run first waits until the previous run's clean-up is 65 s old (see
-RECENTLY_DELETED_S). The DrimCloud API is warmed up with 340 untimed stores into a throw-away tenant.
+RECENTLY_DELETED_S). The DrimCloud API is warmed up with untimed stores and retrieves into throw-away tenants until\nits JIT has settled (bench/common/warm.py).
 MB = 10^6 bytes of DICOM files (multipart framing not counted). Prints one table; --json keeps every run.
 --phases picks what runs (default all): without "stow", the series is ingested once, untimed, with 4 clients, so
 that "wado" and "metadata" have something to read.
@@ -42,6 +42,9 @@ import threading
 import time
 import urllib.parse
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from warm import PERF_MAP_ENVIRONMENT, warm_until_settled  # noqa: E402
 
 ORTHANC_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so"
 ACCEPT_AS_STORED = 'multipart/related; type="application/dicom"; transfer-syntax=*'
@@ -187,7 +190,8 @@ class DrimCloud:
                    Identity__Issuer=issuer, DOTNET_CLI_TELEMETRY_OPTOUT="1")
         self._run("DrimCloud.MigrationService", env, wait=True)
         self._run("DrimCloud.Identity", dict(env, ASPNETCORE_URLS=issuer.rstrip("/")))
-        api = self._run("DrimCloud.Api", dict(env, ASPNETCORE_URLS=f"http://127.0.0.1:{self.port}"))
+        # The perf map tells the warm-up when the API's JIT has settled (bench/common/warm.py).
+        api = self._run("DrimCloud.Api", dict(env, ASPNETCORE_URLS=f"http://127.0.0.1:{self.port}", **PERF_MAP_ENVIRONMENT))
         self.pid = api.pid
         wait_for(self.identity_port, "/health")
         wait_for(self.port, "/health")
@@ -416,12 +420,19 @@ def main():
     try:
         log("starting DrimCloud (MigrationService, Identity, Api; SQLite + file blobs)")
         drimcloud = DrimCloud(args.repo, work)
-        # Warm-up (a server in service is warm): JIT and connection pools, into a throw-away tenant.
-        # 40 corpus files, then 300 instances of the series with 4 clients: enough requests for the runtime to have
-        # compiled the STOW path with full optimisation (tiered JIT), as in a server that has been running for a while.
+        # Warm-up (a server in service is warm): JIT and connection pools, into throw-away tenants. 40 corpus files,
+        # then rounds of 300 instances of the series (4 clients) and their retrieve, until a round makes the API
+        # compile almost nothing: a few hundred requests leave seconds of tiered JIT for the timed runs to pay.
         drimcloud.new_tenant()
         stow(drimcloud, corpus_files[:40], 2)
-        stow(drimcloud, series_files[:300], 4)
+
+        def warm_round(_):
+            drimcloud.new_tenant()
+            stow(drimcloud, series_files[:300], 4)
+            retrieve(drimcloud, drimcloud.wado_path(series_study, series_uid))
+
+        rounds = warm_until_settled(drimcloud.pid, warm_round, log)
+        results["warm_up_compiled_per_round"] = rounds
         wait_for_old_deletions()
 
         def fresh_orthanc():

@@ -3,10 +3,12 @@
 # cwil/CTImage.dcm, 512x512, ~530 KB each) against a direct STOW-RS upload of the same files, side by side in one run.
 # Prints the throughput ratio, the time from the last C-STORE response to the study fully visible through QIDO-RS,
 # and the forwarder's peak RSS; then the same latency for a SMALL-instance study sent to an idle forwarder (when the
-# cloud's ingest is not the bottleneck, what the forwarder itself adds). Before timing, both sides are warmed with a
-# WARM-instance series of their own (WARM=0: cold start), and each phase prints every process's CPU ms per instance.
+# cloud's ingest is not the bottleneck, what the forwarder itself adds). Before timing, both sides are warmed with
+# WARM-instance series of their own, in rounds until the API's JIT has settled (WARM=0: cold start); each phase prints
+# every process's CPU ms per instance. TMPDIR picks the disk (bench/journaled-fs.sh: a journaled one, as in production).
 #
 #   bench/forwarder/run.sh            # env: N=2000 SMALL=50 WARM=200 CONFIG=Release BATCH=100 CONCURRENCY=4
+#                                     #      ROUNDS=1: direct then forwarder this many times, each on a fresh series; medians
 #                                     #      ASSOCIATIONS=1: storescu processes sending the series at once, each on
 #                                     #      its own association (every n-th file), as a PACS routing on several associations
 #                                     #      FORWARDER=dll|single-file (single-file: the published linux-x64 executable)
@@ -41,7 +43,7 @@ wait_for_old_deletions() {
   local age=$(( $(date +%s) - $(stat -c %Y "$CLEANUP_STAMP") ))
   if [ "$age" -lt 65 ]; then log "waiting $((65 - age)) s: the previous run's files were deleted ${age} s ago"; sleep $((65 - age)); fi
 }
-WORK=$(mktemp -d /tmp/drimcloud-fwd-bench.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/drimcloud-fwd-bench.XXXXXX")
 PIDS=()
 cleanup() {
   local status=$?
@@ -83,12 +85,7 @@ log "generating $N instances"
 /usr/bin/python3 bench/dimse/make_data.py series "$WORK/series" "$N"
 /usr/bin/python3 bench/dimse/make_data.py series "$WORK/small" "${SMALL:-50}"
 WARM=${WARM:-200}
-warm_args=()
-if [ "$WARM" -gt 0 ]; then
-  /usr/bin/python3 bench/dimse/make_data.py series "$WORK/warm-direct" "$WARM"
-  /usr/bin/python3 bench/dimse/make_data.py series "$WORK/warm-forwarder" "$WARM"
-  warm_args=(--warm-direct "$WORK/warm-direct" --warm-forwarder "$WORK/warm-forwarder")
-fi
+mkdir -p "$WORK/warm"
 
 common=(ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development "DrimCloud__DataDir=$WORK/data" Database__Provider=Sqlite
         Blobs__Provider=FileSystem Logging__LogLevel__Default=Warning DOTNET_CLI_TELEMETRY_OPTOUT=1)
@@ -96,7 +93,8 @@ mkdir -p "$WORK/data"
 (cd "src/DrimCloud.MigrationService/bin/$CONFIG/net10.0" && env "${common[@]}" dotnet DrimCloud.MigrationService.dll >"$WORK/migrations.log" 2>&1)
 idp=$(free_port); api=$(free_port)
 start_service DrimCloud.Identity "${common[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$idp" "Identity__Issuer=http://127.0.0.1:$idp/"
-start_service DrimCloud.Api "${common[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$api" "Identity__Issuer=http://127.0.0.1:$idp/"
+# DOTNET_PerfMapEnabled=3: the perf map tells the warm-up when the API's JIT has settled (bench/common/warm.py)
+start_service DrimCloud.Api "${common[@]}" DOTNET_PerfMapEnabled=3 "ASPNETCORE_URLS=http://127.0.0.1:$api" "Identity__Issuer=http://127.0.0.1:$idp/"
 API_PID=$!
 wait_healthy "http://127.0.0.1:$idp"; wait_healthy "http://127.0.0.1:$api"
 
@@ -119,7 +117,7 @@ wait_for_old_deletions
 log "measuring (forwarder: $FORWARDER, pid $FWD, CPUs: $SITES)"
 ${HOSPITAL[@]+"${HOSPITAL[@]}"} /usr/bin/python3 bench/forwarder/bench.py --api "http://127.0.0.1:$api" --identity "http://127.0.0.1:$idp" --series "$WORK/series" \
   --forwarder-pid "$FWD" --dicom-port "$dicom" --batch "$BATCH" --concurrency "$CONCURRENCY" \
-  --small-series "$WORK/small" --api-pid "$API_PID" --associations "${ASSOCIATIONS:-1}" "${warm_args[@]}"
+  --small-series "$WORK/small" --api-pid "$API_PID" --associations "${ASSOCIATIONS:-1}" --warm "$WARM" --scratch "$WORK/warm" --rounds "${ROUNDS:-1}"
 curl -s "http://127.0.0.1:$status/status" > "$WORK/status.json"
 if [ -n "${STRACE_PID:-}" ]; then kill -INT "$STRACE_PID"; wait "$STRACE_PID" || true; log "syscall counts in strace-forwarder.txt"; fi
 /usr/bin/python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print('forwarder queue after the run:', s['queue']['instances'], 'instances; uploaded', s['upload']['instancesUploaded'])" "$WORK/status.json"
