@@ -25,7 +25,7 @@ CONFIG=${CONFIG:-Release}
 FORWARDER=${FORWARDER:-dll}
 log() { printf '[intake-bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
-WORK=$(mktemp -d /tmp/drimcloud-intake-bench.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/drimcloud-intake-bench.XXXXXX")
 PIDS=()
 cleanup() {
   local status=$?

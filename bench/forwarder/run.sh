@@ -109,7 +109,7 @@ PIDS+=($FWD)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$status/status" >/dev/null && break; sleep 0.5; done
 
 if [ "${STRACE:-0}" = 1 ]; then
-  strace -f -c -e trace=fsync,fdatasync,rename,renameat,renameat2,openat -o "$PWD/strace-forwarder.txt" -p "$FWD" 2>"$WORK/strace.log" &
+  strace -f -c -e trace=fsync,fdatasync,sync_file_range,syncfs,rename,renameat,renameat2,openat -o "$PWD/strace-forwarder.txt" -p "$FWD" 2>"$WORK/strace.log" &
   STRACE_PID=$!
   sleep 1
 fi

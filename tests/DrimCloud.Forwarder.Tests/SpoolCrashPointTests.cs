@@ -87,20 +87,76 @@ public sealed class SpoolCrashPointTests : IDisposable
     }
 
     [Fact]
-    public async Task An_instance_is_made_durable_with_two_data_flushes_its_file_and_the_journal()
+    public async Task An_instance_larger_than_its_spare_costs_two_data_flushes_and_one_that_fits_costs_the_journal_s_only()
     {
         using var spool = DicomSpool.Open(_folder);
+        // This machine's /tmp is ext4: spares are overwritten in place there (InPlaceOverwrite).
+        Assert.Equal(InPlaceOverwrite.Supported(_folder), spool.JournalFlushesSpares);
         await MakeSparesAsync(spool, 2);
-        // fdatasync for the file as for the journal: its size and blocks are written when they change, its
-        // timestamps (an inode write per instance over a spare of its size) are not needed.
+        // Larger than the spare: its size and blocks change, so fdatasync for the file, then for the journal. Its
+        // timestamps (an inode write per instance) are not needed.
         var flushes = DataSync.CountFlushesOfThisFlow();
-        var inPlace = await AddAsync(spool, "1.2.3.1");
-        Assert.Equal(Recycled, Path.GetDirectoryName(inPlace.Path));
+        var longer = await AddAsync(spool, "1.2.3.1", 5000);
+        Assert.Equal(Recycled, Path.GetDirectoryName(longer.Path));
         Assert.Equal(2, flushes.Value);
-        var longer = await AddAsync(spool, "1.2.3.2", 5000);
-        Assert.Equal(4, flushes.Value);
         Assert.Equal(longer.Length, new FileInfo(longer.Path).Length);
+        Assert.Null(JournalRecordOf(longer).ContentCrc);
+
+        // Within a spare's durable size: its bytes only go to the device, and the journal's one flush covers them
+        // with the record, which carries their CRC-32C for recovery to check.
+        await spool.ConfirmAsync([longer]);
+        flushes = DataSync.CountFlushesOfThisFlow();
+        var fits = await AddAsync(spool, "1.2.3.2", 4000);
+        Assert.Equal(longer.Path, fits.Path);
+        if (!spool.JournalFlushesSpares)
+        {
+            Assert.Equal(2, flushes.Value);
+            return;
+        }
+        Assert.Equal(1, flushes.Value);
+        Assert.Equal(Crc32C.Compute(await SpoolInstanceBytes.ReadAsync(fits)), JournalRecordOf(fits).ContentCrc);
     }
+
+    [Fact]
+    public async Task An_in_place_instance_whose_bytes_the_power_loss_kept_from_the_disk_is_not_pending_and_its_file_is_a_spare()
+    {
+        // Elsewhere (tmpfs, Btrfs, Windows) spares are fdatasync'd and no record carries a CRC: nothing to recover from.
+        Directory.CreateDirectory(_folder);
+        if (!InPlaceOverwrite.Supported(_folder)) return;
+        SpoolEntry lost, kept;
+        using (var spool = DicomSpool.Open(_folder))
+        {
+            Assert.True(spool.JournalFlushesSpares);
+            var spares = await MakeSparesAsync(spool, 2);
+            // Two spares of 3000-pixel instances, then two smaller instances written in place over them.
+            var big = new[] { await AddAsync(spool, "1.2.3.1", 3000), await AddAsync(spool, "1.2.3.2", 3000) };
+            await spool.ConfirmAsync(big);
+            lost = await AddAsync(spool, "1.2.3.3", 2000);
+            kept = await AddAsync(spool, "1.2.3.4", 2000);
+            Assert.NotNull(JournalRecordOf(lost).ContentCrc);
+        }
+        // The power went after the "A" record reached the disk but before the flush that would have covered the
+        // instance's bytes: the disk still has what the spare held before (never acknowledged, so nothing is lost).
+        var before = Bytes("1.2.3.1", 3000);
+        await using (var file = new FileStream(lost.Path, FileMode.Open, FileAccess.Write))
+            await file.WriteAsync(before.AsMemory(0, (int)lost.Length));
+
+        using var reopened = DicomSpool.Open(_folder);
+        Assert.Equal(new SpoolRecoveryReport(1, 0, 0, 0, UnflushedInstances: 1), reopened.Recovery);
+        var back = Assert.Single(All(reopened));
+        Assert.Equal(kept.SopInstanceUid, back.SopInstanceUid);
+        Assert.Equal(Bytes("1.2.3.4", 2000), await SpoolInstanceBytes.ReadAsync(back));
+        // The cut instance's file is a spare again: the next instance goes into it.
+        var next = await AddAsync(reopened, "1.2.3.5", 10);
+        Assert.Equal(lost.Path, next.Path);
+
+        // Quarantined, an instance written over a longer one is moved without the older bytes after it.
+        await reopened.QuarantineAsync(back, "refused for the test");
+        Assert.Equal(Bytes("1.2.3.4", 2000), await File.ReadAllBytesAsync(Path.Combine(_folder, "failed", $"{back.Id}.dcm")));
+    }
+
+    private JournalRecord JournalRecordOf(SpoolEntry entry) =>
+        SpoolJournal.Read(JournalPath, out _).Single(r => r.Kind == 'A' && r.Id == entry.Id);
 
     [Fact]
     public async Task A_pending_instance_in_a_recycled_file_comes_back_from_that_file_and_is_never_handed_out()
@@ -126,7 +182,7 @@ public sealed class SpoolCrashPointTests : IDisposable
         Assert.DoesNotContain(pendingPath, added.Select(e => e.Path));
         Assert.Equal(3, added.Count(e => Path.GetDirectoryName(e.Path) == Recycled));
         Assert.Equal(Bytes("1.2.3.1", 5000), await File.ReadAllBytesAsync(pendingPath));
-        for (var i = 0; i < 6; i++) Assert.Equal(Bytes($"1.2.3.{10 + i}", 10), await File.ReadAllBytesAsync(added[i].Path));
+        for (var i = 0; i < 6; i++) Assert.Equal(Bytes($"1.2.3.{10 + i}", 10), await SpoolInstanceBytes.ReadAsync(added[i]));
     }
 
     [Fact]
@@ -162,7 +218,7 @@ public sealed class SpoolCrashPointTests : IDisposable
         Assert.Equal([Path.Combine(Recycled, "8.dcm"), Path.Combine(Recycled, "9.dcm")], new[] { a.Path, b.Path }.Order());
         Assert.Equal(Objects, Path.GetDirectoryName(c.Path));
         Assert.True(c.Id > 6); // ids continue after those of the journal
-        Assert.Equal(Bytes("1.2.3.21", 10), await File.ReadAllBytesAsync(b.Path));
+        Assert.Equal(Bytes("1.2.3.21", 10), await SpoolInstanceBytes.ReadAsync(b));
         Assert.Equal(Bytes("1.2.3.7", 300), await File.ReadAllBytesAsync(Path.Combine(Recycled, "7.dcm")));
         spool.Dispose();
 
@@ -185,7 +241,7 @@ public sealed class SpoolCrashPointTests : IDisposable
     }
 
     [Fact]
-    public async Task Confirmed_before_the_crash_but_not_yet_emptied_a_spare_is_not_pending_and_is_reused_truncated()
+    public async Task Confirmed_before_the_crash_but_not_yet_emptied_a_spare_is_not_pending_and_is_reused()
     {
         SpoolEntry entry;
         using (var spool = DicomSpool.Open(_folder))
@@ -203,7 +259,7 @@ public sealed class SpoolCrashPointTests : IDisposable
         Assert.True(File.Exists(path));
         var next = await AddAsync(reopened, "1.2.3.2", 10);
         Assert.Equal(path, next.Path);
-        Assert.Equal(Bytes("1.2.3.2", 10), await File.ReadAllBytesAsync(path));
+        Assert.Equal(Bytes("1.2.3.2", 10), await SpoolInstanceBytes.ReadAsync(next));
     }
 
     [Fact]
@@ -290,6 +346,20 @@ public sealed class SpoolCrashPointTests : IDisposable
         var records = SpoolJournal.Read(JournalPath, out damaged);
         Assert.Equal(0, damaged);
         Assert.Equal([1L, 2, 3, 2, 5], records.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void An_A_record_s_content_crc_is_its_ninth_field_and_is_read_back_only_on_A_records()
+    {
+        var withCrc = new JournalRecord('A', 7, 1, 530_000, "1.2.3", "1.2.3.7", File: "recycled/7.dcm", ContentCrc: 0x0badf00d);
+        var line = SpoolJournal.Format(withCrc);
+        Assert.Contains("\trecycled/7.dcm\t0badf00d\t", line, StringComparison.Ordinal);
+        Assert.Equal(withCrc, SpoolJournal.Parse(line.TrimEnd('\n')));
+        // Without one, the 8-field line of the version before, read as before.
+        var without = withCrc with { ContentCrc = null };
+        Assert.Equal(without, SpoolJournal.Parse(SpoolJournal.Format(without).TrimEnd('\n')));
+        // A CRC on a "D" record is a damaged line, although its line checksum is right.
+        Assert.Null(SpoolJournal.Parse(SpoolJournal.Format(new JournalRecord('D', 7, ContentCrc: 1)).TrimEnd('\n')));
     }
 
     [Fact]

@@ -40,12 +40,12 @@ public sealed class SpoolRecyclingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_confirmed_file_is_kept_and_reused_in_place_without_its_old_bytes()
+    public async Task A_confirmed_file_is_kept_and_reused_in_place_and_reads_back_as_the_new_instance_only()
     {
         using var spool = DicomSpool.Open(_folder);
         // Larger than a few early-writeback strides: the file is still exactly what was received.
         var (first, firstBytes) = await AddAsync(spool, "1.2.3.1", 3 * EarlyWriteback.Stride + 12_345);
-        Assert.Equal(firstBytes, await File.ReadAllBytesAsync(spool.PathOf(first)));
+        Assert.Equal(firstBytes, await SpoolInstanceBytes.ReadAsync(first));
         var inode = FileId(spool.PathOf(first));
         await spool.ConfirmAsync([first]);
         Assert.False(File.Exists(spool.PathOf(first)));
@@ -54,10 +54,11 @@ public sealed class SpoolRecyclingTests : IDisposable
         Assert.Equal(firstBytes.Length, new FileInfo(spare).Length);
 
         var (small, expected) = await AddAsync(spool, "1.2.3.2", 100);
-        // Written in place, under the spare's (durable) name: nothing new in objects/; the old bytes past its end are cut.
+        // Written in place, under the spare's (durable) name: nothing new in objects/; the old bytes past its end are
+        // not part of it (read to its length, as the uploader does).
         Assert.Equal(spare, spool.PathOf(small));
         Assert.Empty(Directory.GetFiles(Path.Combine(_folder, "objects")));
-        Assert.Equal(expected, await File.ReadAllBytesAsync(spool.PathOf(small)));
+        Assert.Equal(expected, await SpoolInstanceBytes.ReadAsync(small));
         if (inode is not null) Assert.Equal(inode, FileId(spool.PathOf(small))); // the same file
 
         // Confirmed again, it stays where it is and is the next instance's file once more.
@@ -65,7 +66,7 @@ public sealed class SpoolRecyclingTests : IDisposable
         Assert.Equal([spare], Directory.GetFiles(Recycled));
         var (third, thirdBytes) = await AddAsync(spool, "1.2.3.3", 50);
         Assert.Equal(spare, spool.PathOf(third));
-        Assert.Equal(thirdBytes, await File.ReadAllBytesAsync(spare));
+        Assert.Equal(thirdBytes, await SpoolInstanceBytes.ReadAsync(third));
     }
 
     [Fact]
@@ -78,11 +79,11 @@ public sealed class SpoolRecyclingTests : IDisposable
         Assert.Equal(0, new FileInfo(spare).Length); // the pool holds no large instance's disk space
         var (next, expected) = await AddAsync(spool, "1.2.3.2", 100);
         Assert.Equal(spare, spool.PathOf(next));
-        Assert.Equal(expected, await File.ReadAllBytesAsync(spare));
+        Assert.Equal(expected, await SpoolInstanceBytes.ReadAsync(next));
     }
 
     [Fact]
-    public async Task Spares_survive_a_restart_and_one_left_with_content_by_a_crash_is_truncated_on_reuse()
+    public async Task Spares_survive_a_restart_and_one_left_with_content_by_a_crash_is_reused()
     {
         using (var spool = DicomSpool.Open(_folder))
         {
@@ -99,7 +100,7 @@ public sealed class SpoolRecyclingTests : IDisposable
         Assert.Equal(0, reopened.Recovery.Pending);
         Assert.Equal([spare], Directory.GetFiles(Recycled));
         var (b, expected) = await AddAsync(reopened, "1.2.3.2", 100);
-        Assert.Equal(expected, await File.ReadAllBytesAsync(reopened.PathOf(b)));
+        Assert.Equal(expected, await SpoolInstanceBytes.ReadAsync(b));
         Assert.Equal(expected.Length, b.Length);
     }
 

@@ -9,13 +9,13 @@ public sealed class StowContentTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string WriteFile(int index, int length)
+    private (string Path, long Length) WriteFile(int index, int length)
     {
         var bytes = new byte[length];
         new Random(index).NextBytes(bytes);
         var path = Path.Combine(_folder, $"{index}.dcm");
         File.WriteAllBytes(path, bytes);
-        return path;
+        return (path, length);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class StowContentTests : IDisposable
         await content.CopyToAsync(body);
 
         var text = Encoding.Latin1.GetString(body.ToArray());
-        foreach (var file in files)
+        foreach (var (file, _) in files)
         {
             var bytes = await File.ReadAllBytesAsync(file);
             Assert.Contains($"Content-Length: {bytes.Length}\r\n\r\n{Encoding.Latin1.GetString(bytes)}\r\n--", text, StringComparison.Ordinal);
@@ -64,10 +64,32 @@ public sealed class StowContentTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_file_leaves_the_length_unknown()
+    public async Task Only_the_instance_is_sent_from_a_spare_that_held_a_longer_one()
     {
-        // Sent chunked then, and the copy itself reports the missing file, as it always did.
-        using var content = new StowContent([WriteFile(1, 10), Path.Combine(_folder, "gone.dcm")], new TokenBucket(0, TimeProvider.System));
-        Assert.Null(content.Headers.ContentLength);
+        // A spare written in place keeps an earlier, longer instance's bytes after the new one (SpoolFileSink.Persist).
+        var (path, _) = WriteFile(1, 1_000);
+        var bytes = await File.ReadAllBytesAsync(path);
+        using var content = new StowContent([(path, 600)], new TokenBucket(0, TimeProvider.System));
+        using var body = new MemoryStream();
+        await content.CopyToAsync(body);
+
+        var text = Encoding.Latin1.GetString(body.ToArray());
+        Assert.Contains($"Content-Length: 600\r\n\r\n{Encoding.Latin1.GetString(bytes, 0, 600)}\r\n--", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Encoding.Latin1.GetString(bytes, 600, 40), text, StringComparison.Ordinal);
+        Assert.Equal(body.Length, content.Headers.ContentLength);
+        Assert.Equal(600, content.BytesWritten);
+    }
+
+    [Fact]
+    public async Task A_missing_or_short_file_fails_the_copy()
+    {
+        // The length comes from the spool's records, so it is known; sending is what finds the file gone or cut.
+        using var gone = new StowContent([WriteFile(1, 10), (Path.Combine(_folder, "gone.dcm"), 10)], new TokenBucket(0, TimeProvider.System));
+        var missing = await Assert.ThrowsAnyAsync<Exception>(() => gone.CopyToAsync(new MemoryStream()));
+        Assert.IsAssignableFrom<IOException>(missing as IOException ?? missing.InnerException);
+        var (path, _) = WriteFile(2, 100);
+        using var cut = new StowContent([(path, 101)], new TokenBucket(0, TimeProvider.System));
+        var shorter = await Assert.ThrowsAnyAsync<Exception>(() => cut.CopyToAsync(new MemoryStream()));
+        Assert.Contains("fewer bytes", (shorter as IOException ?? shorter.InnerException)?.Message, StringComparison.Ordinal);
     }
 }

@@ -12,13 +12,17 @@ namespace DrimCloud.Forwarder.Spool;
 /// "A" record), <c>failed/{id}.dcm</c> and <c>failed/{id}.txt</c> (quarantine: what the cloud refused for good, with
 /// the reason).
 /// <para>
-/// An instance counts as spooled once its file's data is flushed (fdatasync: <see cref="DataSync"/>), its file's name is durable and its "A" record (naming the
+/// An instance counts as spooled once its file's data is durable, its file's name is durable and its "A" record (naming the
 /// file) is committed to the journal: only then is C-STORE success answered. A spare's name is durable before it is
-/// handed out, so it costs two device writes (file, journal); a file created in objects/ costs three (the folder's
-/// fsync runs inside the journal's group commit, only when a new name was created since the last flush). With a spare
+/// handed out. Where the file system overwrites in place (ext4, XFS: <see cref="InPlaceOverwrite"/>) and the instance
+/// fits in the spare's durable size, its bytes are only written to the device (no flush) and the journal commit's
+/// flush makes them durable with the record, which carries their CRC-32C: one device flush per instance. Otherwise
+/// the file is fdatasync'd first (<see cref="DataSync"/>): two (file, journal); a file created in objects/ costs three
+/// (the folder's fsync runs inside the journal's group commit, only when a new name was created since the last flush). With a spare
 /// reserve (the service's), the pool creates empty spares ahead in the background, so objects/ is the exception. On start,
 /// the journal is replayed: "A" records without a later "D" (confirmed) or "F" (quarantined) are pending again.
-/// Files in objects/ that no pending record names are deleted; those in recycled/ are spares.
+/// Files in objects/ that no pending record names are deleted; those in recycled/ are spares. A spare written in place
+/// may be longer than its instance (an earlier one's bytes follow): the record's length is where the instance ends.
 /// </para>
 /// <para>
 /// Crash points (a power loss loses the page cache; a process crash keeps it, which is why <see cref="Open"/> fsyncs
@@ -30,6 +34,11 @@ namespace DrimCloud.Forwarder.Spool;
 /// belong to the same unfinished flush (every flush covers all earlier records), so none of them was acknowledged.</item>
 /// <item>"A" committed: pending again at start, from the file it names (objects/ or recycled/); the pool never hands
 /// out a file a pending record names.</item>
+/// <item>"A" with a CRC on the disk, the flush that was to cover the instance's bytes not done (the device may keep the
+/// record and not the bytes): at start the file's first Length bytes do not match the CRC, so the record is not
+/// pending (it was never acknowledged) and the file is a spare again. The size and blocks those bytes went into were
+/// durable before (a larger instance takes the fdatasync path; <see cref="Open"/> syncs the file system, since a crash
+/// may have left a spare longer in the page cache than on the disk).</item>
 /// <item>"D" committed, file not yet recycled (or renamed but not truncated, or truncated but the folders not yet
 /// fsync'd): not pending. A file left in objects/ is deleted; one in recycled/ is a spare, truncated when reused.
 /// The "D" is committed before the file is recycled, so a spare never holds an instance some record still needs.</item>
@@ -55,6 +64,8 @@ public sealed class DicomSpool : IDisposable
     private long _objectsFolderFlushes;
     private readonly SpoolFilePool _files;
     private readonly SpoolJournal _journal;
+    // Spares are overwritten in place with one device flush (the journal's): see SpoolFileSink and the remarks above.
+    private bool _journalFlushesSpares;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     // Pending instances per study: those waiting to be sent, oldest first, and how many an upload is sending now.
@@ -118,6 +129,7 @@ public sealed class DicomSpool : IDisposable
         // The files pending records name, by full path: kept, and never handed out as spares.
         var held = new HashSet<string>(StringComparer.Ordinal);
         var missing = 0;
+        var unflushed = 0;
         foreach (var (id, r) in pending.OrderByDescending(p => p.Key).ToList())
         {
             var path = FullPath(folder, r.File);
@@ -131,6 +143,14 @@ public sealed class DicomSpool : IDisposable
             }
             if (File.Exists(path))
             {
+                // Written in place and flushed with its record: if the bytes are not the ones the record describes,
+                // the power went before that flush, so it was never acknowledged; the file stays a spare.
+                if (r.ContentCrc is { } crc && !ContentMatches(path, r.Length, crc))
+                {
+                    unflushed++;
+                    pending.Remove(id);
+                    continue;
+                }
                 held.Add(path);
                 continue;
             }
@@ -158,7 +178,10 @@ public sealed class DicomSpool : IDisposable
         SpoolJournal.Rewrite(journalPath, pending.Values.OrderBy(r => r.Id));
         var spool = new DicomSpool(folder, s => SpoolJournal.Open(journalPath, s.FlushNewNames), pool, clock ?? TimeProvider.System, maxId + 1)
         {
-            Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing),
+            Recovery = new SpoolRecoveryReport(pending.Count, discarded, damaged, missing, unflushed),
+            // The spares' sizes and blocks as this process finds them (a crash may have left a longer one in the page
+            // cache only) are made durable before the journal's flush is trusted with their content.
+            _journalFlushesSpares = InPlaceOverwrite.Supported(folder) && DirectorySync.FlushFileSystem(folder),
         };
         pool.KeepReserve();
         foreach (var r in pending.Values.OrderBy(r => r.Id))
@@ -180,9 +203,11 @@ public sealed class DicomSpool : IDisposable
         // A spare is written in place (its name is already durable); without one, a new file in objects/.
         SafeFileHandle file;
         string path;
+        var inPlace = false;
         if (_files.TryTake() is { } spare)
         {
             (path, file) = spare;
+            inPlace = _journalFlushesSpares;
         }
         else
         {
@@ -194,23 +219,26 @@ public sealed class DicomSpool : IDisposable
         {
             long length;
             string? study;
+            uint? contentCrc;
             using (file)
             {
-                var sink = new SpoolFileSink(file);
+                var sink = new SpoolFileSink(file, journalMayFlush: inPlace);
                 // The header is parsed from the bytes on their way to the file, not from the file once written.
                 var tee = new TeeReadStream(new PrefixedStream(part10Header, dataSet), sink);
                 study = await TryReadStudyUidWhileStreamingAsync(tee, cancellationToken);
                 await tee.DrainToSinkAsync(CopyBufferSize, cancellationToken);
                 length = sink.Length;
-                sink.FlushToDisk();
+                contentCrc = sink.Persist();
             }
             // A header the streaming parse could not read: the written file decides, exactly as it always did.
             study ??= ReadStudyUid(path, sopInstanceUid);
             study = ValidStudyUid(study, sopInstanceUid);
             var entry = new SpoolEntry(id, study, sopInstanceUid, length, _clock.GetUtcNow(), path);
-            // A new name's folder fsync runs inside the journal's group commit, before the journal's own flush.
+            // A new name's folder fsync runs inside the journal's group commit, before the journal's own flush. That
+            // flush is issued after the commit call, so after the spare's bytes reached the device (Persist): with a
+            // CRC, it is what makes them durable.
             await _journal.CommitAsync(new JournalRecord('A', id, entry.ReceivedAt.ToUnixTimeMilliseconds(), length, study, sopInstanceUid,
-                File: RelativePath(path)), CancellationToken.None);
+                File: RelativePath(path), ContentCrc: contentCrc), CancellationToken.None);
             Interlocked.Increment(ref _received);
             Enqueue(entry);
             return entry;
@@ -222,6 +250,26 @@ public sealed class DicomSpool : IDisposable
             throw;
         }
     }
+
+    /// <summary>True when the file's first <paramref name="length"/> bytes have the CRC-32C the "A" record gives.</summary>
+    private static bool ContentMatches(string path, long length, uint crc)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        if (RandomAccess.GetLength(handle) < length) return false;
+        var buffer = new byte[CopyBufferSize];
+        var check = new Crc32C();
+        for (long offset = 0; offset < length;)
+        {
+            var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), offset);
+            if (read == 0) return false;
+            check.Append(buffer.AsSpan(0, read));
+            offset += read;
+        }
+        return check.Value == crc;
+    }
+
+    /// <summary>True when spares are written with one device flush (for tests: false where that is not known safe).</summary>
+    internal bool JournalFlushesSpares => _journalFlushesSpares;
 
     /// <summary>The journal's before-flush step: fsync objects/ when a file was created there since the last flush.</summary>
     private void FlushNewNames()
@@ -408,6 +456,11 @@ public sealed class DicomSpool : IDisposable
         var target = Path.Combine(_failed, $"{entry.Id}.dcm");
         await File.WriteAllTextAsync(Path.Combine(_failed, $"{entry.Id}.txt"),
             $"SOP Instance UID: {entry.SopInstanceUid}\nStudy Instance UID: {entry.StudyInstanceUid}\nReceived: {entry.ReceivedAt:O}\nRefused: {_clock.GetUtcNow():O}\nReason: {reason}\n");
+        // A spare written in place may hold an earlier, longer instance's bytes after this one's: not part of it.
+        using (var handle = File.OpenHandle(entry.Path, FileMode.Open, FileAccess.Write))
+        {
+            if (RandomAccess.GetLength(handle) > entry.Length) RandomAccess.SetLength(handle, entry.Length);
+        }
         // Overwrite: a crash after an earlier move but before its record can leave the file in both places.
         File.Move(entry.Path, target, overwrite: true);
         DirectorySync.Flush(_failed);
@@ -501,4 +554,5 @@ internal sealed class StudyQueue
 public sealed record BatchLimits(int MaxInstances, long MaxBytes, TimeSpan Quiet, TimeSpan MaxWait, int Spread = 1);
 
 /// <summary>Recovery at start: instances pending again, files discarded (partial transfers), damaged journal lines, acknowledged files missing.</summary>
-public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles);
+/// <summary>What <see cref="DicomSpool.Open"/> found; UnflushedInstances: records whose in-place content the power loss cut (never acknowledged).</summary>
+public sealed record SpoolRecoveryReport(int Pending, int DiscardedFiles, int DamagedJournalLines, int MissingFiles, int UnflushedInstances = 0);

@@ -26,6 +26,33 @@ internal static partial class DirectorySync
         }
     }
 
+    /// <summary>
+    /// Writes out everything the file system holding <paramref name="directory"/> has in memory (Linux <c>syncfs</c>):
+    /// at start, so that what a crashed process left only in the page cache (a spare's longer size) is on disk. False
+    /// where that failed or is not available: the caller then relies on nothing of the sort.
+    /// </summary>
+    public static bool FlushFileSystem(string directory)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var fd = Open(directory, ReadOnly | Directory);
+        if (fd < 0) return false;
+        try
+        {
+            return Syncfs(fd) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int Syncfs(int fd);
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 

@@ -10,7 +10,7 @@ namespace DrimCloud.Forwarder.Spool;
 /// <c>recycled/{n}.dcm</c> for a spare written in place); empty for D and F.
 /// </summary>
 public sealed record JournalRecord(char Kind, long Id, long ReceivedAtUnixMs = 0, long Length = 0, string StudyUid = "", string SopInstanceUid = "",
-    string Reason = "", string File = "");
+    string Reason = "", string File = "", uint? ContentCrc = null);
 
 /// <summary>
 /// Append-only journal of the spool, one tab-separated line per record, each ending with a checksum of the line so a
@@ -249,13 +249,16 @@ public sealed class SpoolJournal : IDisposable
         var body = string.Join('\t', r.Kind.ToString(), r.Id.ToString(CultureInfo.InvariantCulture),
             r.ReceivedAtUnixMs.ToString(CultureInfo.InvariantCulture), r.Length.ToString(CultureInfo.InvariantCulture),
             r.StudyUid, r.SopInstanceUid, Escape(r.Reason), r.File);
+        // The 9th field only on "A" records whose instance this record's flush makes durable (SpoolFileSink.Persist).
+        if (r.ContentCrc is { } crc) body += "\t" + crc.ToString("x8", CultureInfo.InvariantCulture);
         return $"{body}\t{Checksum(body):x8}\n";
     }
 
     /// <summary>
     /// Parses one line (without its '\n'); null when damaged. A line of 7 fields was written before "A" records named
     /// their file: its instance is in <c>objects/{id}.dcm</c>, where that version put every file (also the default
-    /// of an "A" record written with an empty file field).
+    /// of an "A" record written with an empty file field). A 9th field is the CRC-32C of the instance's bytes, on "A"
+    /// records whose own flush made them durable.
     /// </summary>
     public static JournalRecord? Parse(string line)
     {
@@ -265,17 +268,23 @@ public sealed class SpoolJournal : IDisposable
         if (!uint.TryParse(line.AsSpan(cut + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var sum) || sum != Checksum(body))
             return null;
         var f = body.Split('\t');
-        if (f.Length is not (7 or 8) || f[0].Length != 1 || f[0][0] is not ('A' or 'D' or 'F')) return null;
+        if (f.Length is not (7 or 8 or 9) || f[0].Length != 1 || f[0][0] is not ('A' or 'D' or 'F')) return null;
         if (!long.TryParse(f[1], CultureInfo.InvariantCulture, out var id) || !long.TryParse(f[2], CultureInfo.InvariantCulture, out var at)
             || !long.TryParse(f[3], CultureInfo.InvariantCulture, out var length))
             return null;
-        var file = f.Length == 8 ? f[7] : "";
+        var file = f.Length >= 8 ? f[7] : "";
+        uint? contentCrc = null;
+        if (f.Length == 9)
+        {
+            if (f[0][0] != 'A' || !uint.TryParse(f[8], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var crc)) return null;
+            contentCrc = crc;
+        }
         if (f[0][0] == 'A')
         {
             if (file.Length == 0) file = $"objects/{id.ToString(CultureInfo.InvariantCulture)}.dcm";
             else if (!IsSpoolFile(file)) return null;
         }
-        return new JournalRecord(f[0][0], id, at, length, f[4], f[5], Unescape(f[6]), file);
+        return new JournalRecord(f[0][0], id, at, length, f[4], f[5], Unescape(f[6]), file, contentCrc);
     }
 
     /// <summary>"objects/x.dcm" or "recycled/x.dcm" with a plain name: a record can never point outside those folders.</summary>

@@ -7,16 +7,28 @@ namespace DrimCloud.Forwarder.Upload;
 /// asynchronous file read (FileStream.ReadAsync, RandomAccess.ReadAsync, with or without FileOptions.Asynchronous) is
 /// a thread-pool work item and a wake-up of the awaiting code; a spool file was written seconds ago and is read from
 /// the page cache in microseconds, so waiting for it on the uploader's own thread costs less than the hop.
-/// Seekable with a known length, so each part of the request gets its Content-Length.
+/// Seekable with a known length, so each part of the request gets its Content-Length. It ends at the instance's
+/// length, not the file's: a spare written in place may still hold an earlier, longer instance's bytes after it.
 /// </summary>
-internal sealed class SpoolFileReadStream(SafeFileHandle file) : Stream
+internal sealed class SpoolFileReadStream(SafeFileHandle file, long length) : Stream
 {
-    private readonly long _length = RandomAccess.GetLength(file);
+    private readonly long _length = length;
     private long _position;
 
-    /// <summary>Opens <paramref name="path"/> for reading (sequential: the kernel may read ahead).</summary>
-    public static SpoolFileReadStream Open(string path) =>
-        new(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan));
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading its first <paramref name="length"/> bytes (sequential: the kernel may
+    /// read ahead). A file shorter than that is an error: the instance is not all there.
+    /// </summary>
+    public static SpoolFileReadStream Open(string path, long length)
+    {
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        if (RandomAccess.GetLength(file) < length)
+        {
+            file.Dispose();
+            throw new IOException($"Spool file {path} holds fewer bytes than its instance's {length}.");
+        }
+        return new SpoolFileReadStream(file, length);
+    }
 
     public override bool CanRead => true;
     public override bool CanSeek => true;
@@ -31,6 +43,8 @@ internal sealed class SpoolFileReadStream(SafeFileHandle file) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.Length > _length - _position) buffer = buffer[..(int)(_length - _position)];
+        if (buffer.IsEmpty) return 0;
         var read = RandomAccess.Read(file, buffer, _position);
         _position += read;
         return read;

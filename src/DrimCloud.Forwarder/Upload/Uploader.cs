@@ -138,7 +138,7 @@ public sealed class Uploader : BackgroundService
     /// <summary>POSTs the batch; on 401 the token is renewed once and the request sent again.</summary>
     private async Task<(HttpStatusCode? Status, string Body, long Bytes)> PostWithTokenAsync(IReadOnlyList<SpoolEntry> batch, CancellationToken cancellationToken)
     {
-        var files = batch.Select(_spool.PathOf).ToList();
+        var files = batch.Select(e => (_spool.PathOf(e), e.Length)).ToList();
         for (var attempt = 1; ; attempt++)
         {
             var token = await _tokens.GetTokenAsync(cancellationToken);
